@@ -1,0 +1,1 @@
+namespace Adjoint; public static class Placeholder {}
