@@ -1,0 +1,62 @@
+namespace Adjoint;
+
+/// <summary>
+/// A primitive operation: the unit that every transformation understands. Each primitive keeps its
+/// whole story in one place: the shape rule, how to evaluate it on numbers, its forward-mode rule
+/// (JVP) and its reverse-mode rule (VJP). Rules are written with tensor operations, never raw
+/// arithmetic, so they can themselves be differentiated: that is what gives higher derivatives.
+/// </summary>
+/// <remarks>
+/// Parameters (axes, shapes) refer to the trailing axes of the inputs. When a rule runs on tangents
+/// or cotangents that carry extra leading "batch" axes (one per basis vector of a Jacobian), those
+/// axes pass through untouched. That is how JacFwd and JacRev push a whole basis in one pass.
+/// </remarks>
+internal abstract class Primitive
+{
+    /// <summary>The name shown in traces and listings, e.g. "sin" or "reduce_sum".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The output shape for the given input shapes; throws <see cref="ShapeException"/> when they do not fit.</summary>
+    public abstract int[] OutputShape(int[][] inputs);
+
+    /// <summary>Evaluates the primitive on concrete inputs.</summary>
+    public abstract Tensor Eval(Tensor[] inputs, int[] outputShape);
+
+    /// <summary>
+    /// Forward mode: the tangent of the output caused by tangent <paramref name="dx"/> of input
+    /// <paramref name="i"/> alone (the rule is linear in dx, so contributions of several inputs add up).
+    /// <paramref name="y"/> is the primal output, handy for rules such as d exp(x) = exp(x)·dx.
+    /// </summary>
+    public abstract Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx);
+
+    /// <summary>
+    /// Reverse mode: the cotangent of input <paramref name="i"/> given the output's cotangent
+    /// <paramref name="ct"/>; null where the input has no derivative (e.g. a comparison).
+    /// The result may still be broadcast to the output's shape: the reverse trace sums it back.
+    /// </summary>
+    public abstract Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct);
+
+    /// <summary>
+    /// The tangent of the output from the tangents of all inputs (null = zero). The default adds the
+    /// per-input <see cref="Jvp(int, Tensor[], Tensor, Tensor)"/>; primitives such as concatenate,
+    /// whose tangent is built from all inputs together, override it.
+    /// </summary>
+    public virtual Tensor? Jvp(Tensor[] x, Tensor y, Tensor?[] dx, Func<int, Tensor> zeroTangent)
+    {
+        Tensor? sum = null;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (dx[i] is not { } t || Jvp(i, x, y, t) is not { } contribution) continue;
+            sum = sum is null ? contribution : sum + contribution;
+        }
+        return sum;
+    }
+
+    /// <summary>Whether the output has derivatives at all (false for comparisons).</summary>
+    public virtual bool IsDifferentiable => true;
+
+    /// <summary>Parameters shown in listings, e.g. "axes=(0,)".</summary>
+    public virtual string Parameters => "";
+
+    public override string ToString() => Parameters.Length == 0 ? Name : $"{Name}[{Parameters}]";
+}

@@ -1,0 +1,79 @@
+namespace Adjoint;
+
+/// <summary>
+/// One active transformation (a level of the interpreter stack). Each transformation (forward
+/// mode, reverse mode, graph capture) wraps its inputs in its own tracers; <see cref="Dispatch.Bind"/>
+/// hands every primitive to the highest level among its inputs. Values from lower levels are
+/// constants at this level. That is what lets transformations nest without confusing perturbations.
+/// </summary>
+internal abstract class Trace
+{
+    public int Level { get; }
+    public bool IsActive { get; private set; } = true;
+
+    protected Trace() => Level = Dispatch.Enter(this);
+
+    /// <summary>Applies <paramref name="primitive"/> to inputs of which at least one is a tracer of this trace.</summary>
+    public abstract Tensor Process(Primitive primitive, Tensor[] inputs, int[] outputShape);
+
+    /// <summary>Ends the transformation: its tracers must not be used afterwards.</summary>
+    public void Exit()
+    {
+        Dispatch.Leave(this);
+        IsActive = false;
+    }
+
+    public abstract string Kind { get; }
+    public override string ToString() => $"{Kind}(level={Level})";
+}
+
+/// <summary>A value being traced by a transformation. Its shape is the shape of the value it stands for.</summary>
+internal abstract class Tracer(Trace trace, int[] shape) : Tensor(shape)
+{
+    public Trace Trace { get; } = trace;
+
+    /// <summary>The value one level down (a concrete tensor or a tracer of a lower level), if this trace has one.</summary>
+    public abstract Tensor? Primal { get; }
+
+    public override string ToString() => Primal is { } p
+        ? $"Traced<{Trace}> shape={Shapes.Format(shape)}, primal:\n{p}"
+        : $"Traced<{Trace}> shape={Shapes.Format(shape)}";
+}
+
+/// <summary>The single dispatch point of the library: every tensor operation goes through <see cref="Bind"/>.</summary>
+internal static class Dispatch
+{
+    [ThreadStatic] private static List<Trace>? active;
+
+    internal static int Enter(Trace trace)
+    {
+        active ??= [];
+        active.Add(trace);
+        return active.Count;
+    }
+
+    internal static void Leave(Trace trace)
+    {
+        if (active is null || active.Count == 0 || active[^1] != trace)
+            throw new InvalidOperationException($"Transformations must end in the reverse order they started ({trace} is not the innermost).");
+        active.RemoveAt(active.Count - 1);
+    }
+
+    public static Tensor Bind(Primitive primitive, params Tensor[] inputs)
+    {
+        var shapes = new int[inputs.Length][];
+        Trace? top = null;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            shapes[i] = inputs[i].shape;
+            if (inputs[i] is not Tracer t) continue;
+            if (!t.Trace.IsActive)
+                throw new InvalidOperationException(
+                    $"A traced value from a transformation that has already finished ({t.Trace}) was used in {primitive.Name}. " +
+                    "This happens when a value computed inside Grad/Jvp/JacFwd/Jit is stored outside it (in a field or captured variable) and used later.");
+            if (top is null || t.Trace.Level > top.Level) top = t.Trace;
+        }
+        var outputShape = primitive.OutputShape(shapes);
+        return top is null ? primitive.Eval(inputs, outputShape) : top.Process(primitive, inputs, outputShape);
+    }
+}

@@ -1,1 +1,0 @@
-namespace Adjoint; public static class Placeholder {}

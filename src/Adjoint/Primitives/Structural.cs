@@ -1,0 +1,213 @@
+namespace Adjoint.Primitives;
+
+// Primitives that move values around without arithmetic. All are linear, so each one's JVP is
+// itself applied to the tangent, and its VJP is its transpose (another structural primitive).
+// Their parameters describe the trailing axes; leading (batch) axes pass through.
+
+/// <summary>Reshape the trailing axes from one shape to another with the same size. Shares the data.</summary>
+internal sealed class ReshapeP(int[] from, int[] to) : Primitive
+{
+    public override string Name => "reshape";
+    public override string Parameters => $"new_sizes={Shapes.Format(to)}";
+
+    public override int[] OutputShape(int[][] s)
+    {
+        var lead = Shapes.Leading(s[0], from.Length, Name);
+        if (!Shapes.Equal(s[0].AsSpan(lead.Length), from))
+            throw new ShapeException($"reshape: expected trailing shape {Shapes.Format(from)}, got {Shapes.Format(s[0])}.");
+        return Shapes.Concat(lead, to);
+    }
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape) => new(outputShape, x[0].Data);
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Np.ReshapeTrailing(ct, to, from);
+}
+
+/// <summary>Broadcast the trailing axes from shape <c>from</c> to shape <c>to</c> (numpy rules).</summary>
+internal sealed class BroadcastP(int[] from, int[] to) : Primitive
+{
+    public override string Name => "broadcast_in_dim";
+    public override string Parameters => $"shape={Shapes.Format(to)}";
+
+    public override int[] OutputShape(int[][] s)
+    {
+        var lead = Shapes.Leading(s[0], from.Length, Name);
+        if (!Shapes.Equal(s[0].AsSpan(lead.Length), from))
+            throw new ShapeException($"broadcast_to: expected trailing shape {Shapes.Format(from)}, got {Shapes.Format(s[0])}.");
+        return Shapes.Concat(lead, to);
+    }
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape)
+    {
+        int lead = outputShape.Length - to.Length;
+        var strides = Shapes.Concat(Shapes.Strides(x[0].shape).AsSpan(0, lead), Shapes.BroadcastStrides(from, to));
+        return new(outputShape, Kernels.Gather(x[0].Data, 0, strides, outputShape));
+    }
+
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
+
+    /// <summary>The transpose of a broadcast is a sum over the axes it created or stretched.</summary>
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Np.SumTrailingTo(ct, to, from);
+}
+
+/// <summary>Permute the trailing axes: output axis k is input axis perm[k].</summary>
+internal sealed class TransposeP(int[] perm) : Primitive
+{
+    public override string Name => "transpose";
+    public override string Parameters => $"permutation={Shapes.Format(perm)}";
+
+    public override int[] OutputShape(int[][] s)
+    {
+        var lead = Shapes.Leading(s[0], perm.Length, Name);
+        return Shapes.Concat(lead, perm.Select(p => s[0][lead.Length + p]).ToArray());
+    }
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape) =>
+        new(outputShape, Kernels.Transpose(x[0].Data, x[0].shape, FullPermutation(x[0].Rank)));
+
+    private int[] FullPermutation(int rank)
+    {
+        int lead = rank - perm.Length;
+        return [.. Enumerable.Range(0, lead), .. perm.Select(p => p + lead)];
+    }
+
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
+
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct)
+    {
+        var inverse = new int[perm.Length];
+        for (int k = 0; k < perm.Length; k++) inverse[perm[k]] = k;
+        return Dispatch.Bind(new TransposeP(inverse), ct);
+    }
+}
+
+/// <summary>A rectangular slice of the trailing axes: per axis, elements start, start+step, … before stop.</summary>
+internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
+{
+    public override string Name => "slice";
+    public override string Parameters =>
+        $"start={Shapes.Format(start)}, limit={Shapes.Format(stop)}" + (step.All(s => s == 1) ? "" : $", strides={Shapes.Format(step)}");
+
+    private int[] Counts => start.Select((s, d) => Math.Max(0, (stop[d] - s + step[d] - 1) / step[d])).ToArray();
+
+    public override int[] OutputShape(int[][] s)
+    {
+        var lead = Shapes.Leading(s[0], start.Length, Name);
+        for (int d = 0; d < start.Length; d++)
+            if (stop[d] > s[0][lead.Length + d])
+                throw new ShapeException($"slice: stop {stop[d]} is beyond axis {d} of size {s[0][lead.Length + d]} (shape {Shapes.Format(s[0])}).");
+        return Shapes.Concat(lead, Counts);
+    }
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape)
+    {
+        var strides = Shapes.Strides(x[0].shape);
+        int lead = outputShape.Length - start.Length, offset = 0;
+        var viewStrides = (int[])strides.Clone();
+        for (int d = 0; d < start.Length; d++)
+        {
+            offset += start[d] * strides[lead + d];
+            viewStrides[lead + d] = strides[lead + d] * step[d];
+        }
+        return new(outputShape, Kernels.Gather(x[0].Data, offset, viewStrides, outputShape));
+    }
+
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
+
+    /// <summary>The transpose of a slice puts the cotangent back in place, zeros elsewhere.</summary>
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) =>
+        Dispatch.Bind(new PadP(x[0].shape[^start.Length..], start, step), ct);
+}
+
+/// <summary>Places the input into zeros of shape <c>into</c> at positions start + k·step (the transpose of a slice).</summary>
+internal sealed class PadP(int[] into, int[] start, int[] step) : Primitive
+{
+    public override string Name => "pad";
+    public override string Parameters => $"shape={Shapes.Format(into)}, start={Shapes.Format(start)}";
+
+    public override int[] OutputShape(int[][] s) => Shapes.Concat(Shapes.Leading(s[0], into.Length, Name), into);
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape)
+    {
+        var result = new double[Shapes.Size(outputShape)];
+        var strides = Shapes.Strides(outputShape);
+        int lead = outputShape.Length - into.Length, offset = 0;
+        var viewStrides = (int[])strides.Clone();
+        for (int d = 0; d < into.Length; d++)
+        {
+            offset += start[d] * strides[lead + d];
+            viewStrides[lead + d] = strides[lead + d] * step[d];
+        }
+        Kernels.Copy(x[0].Data, 0, Shapes.Strides(x[0].shape), result, offset, viewStrides, x[0].shape);
+        return new(outputShape, result);
+    }
+
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
+
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct)
+    {
+        var counts = x[0].shape[^into.Length..];
+        var stop = start.Select((s, d) => s + (counts[d] - 1) * step[d] + 1).ToArray();
+        return Dispatch.Bind(new SliceP(start, stop, step), ct);
+    }
+}
+
+/// <summary>Joins arrays along one of the trailing axes.</summary>
+internal sealed class ConcatenateP(int axis, int rank) : Primitive
+{
+    public override string Name => "concatenate";
+    public override string Parameters => $"dimension={axis}";
+
+    public override int[] OutputShape(int[][] s)
+    {
+        var first = s[0];
+        int lead = Shapes.Leading(first, rank, Name).Length, a = lead + axis, total = 0;
+        foreach (var shape in s)
+        {
+            bool fits = shape.Length == first.Length;
+            for (int d = 0; fits && d < shape.Length; d++) fits = d == a || shape[d] == first[d];
+            if (!fits)
+                throw new ShapeException($"concatenate: all arrays must have the same shape except on axis {axis}; got {Shapes.Format(first)} and {Shapes.Format(shape)}.");
+            total += shape[a];
+        }
+        var result = (int[])first.Clone();
+        result[a] = total;
+        return result;
+    }
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape)
+    {
+        int a = outputShape.Length - rank + axis;
+        int outer = Shapes.Size(outputShape.AsSpan(0, a)), inner = Shapes.Size(outputShape.AsSpan(a + 1));
+        var result = Kernels.NewArray(Shapes.Size(outputShape));
+        int rowLength = outputShape[a] * inner, column = 0;
+        foreach (var t in x)
+        {
+            int chunk = t.shape[a] * inner;
+            var data = t.Data;
+            for (int o = 0; o < outer; o++)
+                data.AsSpan(o * chunk, chunk).CopyTo(result.AsSpan(o * rowLength + column, chunk));
+            column += chunk;
+        }
+        return new(outputShape, result);
+    }
+
+    /// <summary>The tangent is the concatenation of the input tangents (zeros where an input has none).</summary>
+    public override Tensor? Jvp(Tensor[] x, Tensor y, Tensor?[] dx, Func<int, Tensor> zeroTangent) =>
+        Dispatch.Bind(this, dx.Select((t, i) => t ?? zeroTangent(i)).ToArray());
+
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => throw new System.Diagnostics.UnreachableException();
+
+    /// <summary>Each input's cotangent is its slice of the output's cotangent.</summary>
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct)
+    {
+        int offset = 0;
+        for (int k = 0; k < i; k++) offset += x[k].shape[^rank..][axis];
+        var size = x[i].shape[^rank..];
+        var start = new int[rank];
+        var stop = (int[])size.Clone();
+        start[axis] = offset;
+        stop[axis] = offset + size[axis];
+        return Dispatch.Bind(new SliceP(start, stop, Enumerable.Repeat(1, rank).ToArray()), ct);
+    }
+}

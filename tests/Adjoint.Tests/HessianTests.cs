@@ -1,0 +1,117 @@
+using Adjoint;
+using static Adjoint.Ad;
+using static Adjoint.Np;
+
+namespace Adjoint.Tests;
+
+public class HessianTests
+{
+    [Fact]
+    public void ToyHessianAtOneZero()
+    {
+        var h = Hessian(Models.Toy)(Array(1.0, 0.0));
+        Assertions.Close(Array(new double[,] { { -4, 0 }, { 0, 2 } }), h);
+        Assert.Equal("[[-4.  0.]\n [ 0.  2.]]", h.ToString());
+    }
+
+    [Fact]
+    public void ToyHessianAtHundredOnesIsMinusFourIdentity()
+    {
+        var h = Hessian(Models.Toy)(Ones(100));
+        Assertions.Close(-4 * Eye(100), h);
+    }
+
+    [Fact]
+    public void ToyHessianAtRandomPointIsDiagonalTwoMinusSixX()
+    {
+        var x = Uniform([100], seed: 3);
+        var expected = Eye(100) * (2 - 6 * x);
+        Assertions.Close(expected, Hessian(Models.Toy)(x));
+    }
+
+    [Fact]
+    public void HessianOfGAtOneTwo()
+    {
+        var h = Hessian(Models.G)(Array(1.0, 2.0));
+        Assertions.Close(Array(new double[,] { { 6, -2 }, { -2, -480 } }), h);
+    }
+
+    public static TheoryData<string> Functions => ["toy", "lecture", "rosenbrock", "tanh", "gauss"];
+
+    private static (Func<Tensor, Tensor> F, Tensor X) Case(string name) => name switch
+    {
+        "toy" => (Models.Toy, Uniform([200], seed: 1)),
+        "lecture" => (x => Models.Lecture(x[0], x[1]), Array(1.0, 1.0)),
+        "rosenbrock" => (Models.Rosenbrock, Uniform([10], seed: 2, low: -1, high: 1)),
+        "tanh" => (TanhNet(), Normal([40], seed: 5)),
+        "gauss" => (new Models.Gauss(50).Nll, Array(0.1, -0.05, 0.9, 0.55, 0.1, 0.05)),
+        _ => throw new ArgumentException(name),
+    };
+
+    private static Func<Tensor, Tensor> TanhNet()
+    {
+        var w = Normal([30, 40], seed: 4, std: 0.3);
+        return x => Sum(Pow(Tanh(Dot(w, x)), 2));
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void AllFourOrderingsAgree(string name)
+    {
+        var (f, x) = Case(name);
+        var fwdRev = JacFwd(JacRev(f))(x);
+        Assertions.Close(fwdRev, Hessian(f)(x), 0, 0);
+        Assertions.Close(fwdRev, JacFwd(JacFwd(f))(x), 1e-12, 1e-12 * MaxAbs(fwdRev));
+        Assertions.Close(fwdRev, JacRev(JacRev(f))(x), 1e-12, 1e-12 * MaxAbs(fwdRev));
+        Assertions.Close(fwdRev, JacRev(JacFwd(f))(x), 1e-12, 1e-12 * MaxAbs(fwdRev));
+        Assert.Equal([x.Size, x.Size], fwdRev.Shape);
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void HessianMatchesFiniteDifferencesOfTheGradient(string name)
+    {
+        var (f, x) = Case(name);
+        var h = Hessian(f)(x);
+        var grad = Grad(f);
+        const double eps = 1e-5;
+        var n = x.Size;
+        for (int j = 0; j < Math.Min(n, 6); j++)
+        {
+            var e = Zeros(n).ToArray();
+            e[j] = eps;
+            var column = (grad(x + Array(e)) - grad(x - Array(e))) / (2 * eps);
+            Assertions.Close(column, h[.., j], 1e-5, 1e-5 * (1 + MaxAbs(h)));
+        }
+    }
+
+    [Fact]
+    public void HessianIsSymmetricForTheGaussianLikelihood()
+    {
+        var h = Hessian(new Models.Gauss(50).Nll)(Array(0.1, -0.05, 0.9, 0.55, 0.1, 0.05));
+        Assertions.Close(h, h.T, 1e-12, 1e-12 * MaxAbs(h));
+    }
+
+    [Fact]
+    public void HvpEqualsHessianTimesVector()
+    {
+        var x = Uniform([7], seed: 9, low: -1, high: 1);
+        var v = Normal([7], seed: 10);
+        Assertions.Close(Dot(Hessian(Models.Rosenbrock)(x), v), Hvp(Models.Rosenbrock, x, v), 1e-12, 1e-9);
+    }
+
+    [Fact]
+    public void HessianWithArgnumsTupleGivesBlocks()
+    {
+        Tensor F(Tensor a, Tensor b) => Sum(Pow(a, 2) * b) + Sum(Sin(b));
+        var a = Array(1.0, 2.0);
+        var b = Array(0.5, -1.0);
+        var ((haa, hab), (hba, hbb)) = Hessian(F, argnums: (0, 1))(a, b);
+        Assertions.Close(Eye(2) * (2 * b), haa);
+        Assertions.Close(Eye(2) * (2 * a), hab);
+        Assertions.Close(Eye(2) * (2 * a), hba);
+        Assertions.Close(Eye(2) * -Sin(b), hbb);
+    }
+
+    private static double MaxAbs(Tensor t) => t.ToArray().Max(Math.Abs);
+}
