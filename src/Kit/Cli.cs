@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Kit.Generating;
+using Kit.Grading;
+using Kit.Running;
+
+namespace Kit;
+
+/// <summary>The <c>kit</c> command line. Exit codes: 0 success, 1 failures found, 2 could not do the job.</summary>
+public static class Cli
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("Teaching kit: run notebooks headless, generate exercises, grade submissions.")
+        {
+            RunCommand.Create(),
+            GenerateCommand.Create(),
+            GradeCommand.Create(),
+            GradeWorker.CreateCommand(),
+        };
+        return root.Parse(args).Invoke();
+    }
+
+    public static Option<double> TimeoutOption(double seconds) => new("--timeout")
+    {
+        Description = "Per-cell time limit in seconds.",
+        DefaultValueFactory = _ => seconds,
+    };
+}
