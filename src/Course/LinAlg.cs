@@ -5,9 +5,9 @@ public static class LinAlg
 {
     /// <summary>
     /// Cholesky factor L (lower triangular, A = L·Lᵀ) of a symmetric matrix, or null when A is not
-    /// (numerically) positive definite.
+    /// positive definite: when a pivot L_jj² is not above <paramref name="minPivot"/>.
     /// </summary>
-    public static double[,]? Cholesky(double[,] a)
+    public static double[,]? Cholesky(double[,] a, double minPivot = 0.0)
     {
         int n = CheckSquare(a);
         var l = new double[n, n];
@@ -15,7 +15,7 @@ public static class LinAlg
         {
             double d = a[j, j];
             for (int k = 0; k < j; k++) d -= l[j, k] * l[j, k];
-            if (!(d > 0)) return null; // also catches NaN
+            if (!(d > minPivot)) return null; // also catches NaN
             l[j, j] = Math.Sqrt(d);
             for (int i = j + 1; i < n; i++)
             {

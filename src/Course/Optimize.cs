@@ -61,7 +61,10 @@ public static class Optimize
         return new OptimizeResult(x, current.Value, current.Gradient, iter, evaluations, Small(current.Gradient, gradTol), path);
     }
 
-    /// <summary>s = −(H + λI)⁻¹∇f with the smallest λ ∈ {0, 10⁻⁶·scale, 10⁻⁵·scale, ...} that makes the matrix positive definite.</summary>
+    /// <summary>
+    /// s = −(H + λI)⁻¹∇f with the smallest λ ∈ {0, 10⁻⁶·scale, 10⁻⁵·scale, ...} (scale = max|H_ii|)
+    /// whose Cholesky pivots all exceed 10⁻⁸·scale, i.e. that makes the matrix safely positive definite.
+    /// </summary>
     private static double[] NewtonStep(double[,] h, double[] g)
     {
         int n = g.Length;
@@ -72,7 +75,7 @@ public static class Optimize
         {
             var damped = (double[,])h.Clone();
             for (int i = 0; i < n; i++) damped[i, i] += lambda;
-            var l = LinAlg.Cholesky(damped);
+            var l = LinAlg.Cholesky(damped, minPivot: 1e-8 * scale); // nearly singular counts as not definite
             if (l is not null) return LinAlg.CholeskySolve(l, g).Select(v => -v).ToArray();
             if (lambda > 1e12 * scale) throw new InvalidOperationException("Hessian has non-finite entries");
         }

@@ -107,6 +107,7 @@ public static class Timeit
         string[] units = ["s", "ms", "µs", "ns"];
         int order = seconds > 0 ? Math.Min(-(int)Math.Floor(Math.Floor(Math.Log10(seconds)) / 3), 3) : 3;
         double scaled = seconds * Math.Pow(1000, order);
-        return $"{scaled.ToString("G" + precision, CultureInfo.InvariantCulture)} {units[order]}";
+        // Python's "%.3g" writes exponents as e-10, .NET's G3 as E-10.
+        return $"{scaled.ToString("G" + precision, CultureInfo.InvariantCulture).ToLowerInvariant()} {units[order]}";
     }
 }
