@@ -134,7 +134,7 @@ public static partial class Ad
     private static Tensor Basis(int n, int offset, int[] shape)
     {
         int size = Shapes.Size(shape);
-        var data = new double[n * size];
+        var data = Kernels.NewZeroedArray(n * size);
         for (int i = 0; i < size; i++) data[(offset + i) * size + i] = 1;
         return new Tensor(Shapes.Concat([n], shape), data);
     }

@@ -37,8 +37,8 @@ public static partial class Np
     public static Tensor Full(int[] shape, double value)
     {
         if (shape.Any(d => d < 0)) throw new ShapeException($"Negative dimension in shape {Shapes.Format(shape)}.");
-        var data = new double[Shapes.Size(shape)];
-        if (value != 0) data.AsSpan().Fill(value);
+        var data = Kernels.NewArray(Shapes.Size(shape));
+        data.AsSpan().Fill(value);
         return new((int[])shape.Clone(), data);
     }
 

@@ -32,6 +32,8 @@ internal static class Kernels
 {
     public static double[] NewArray(int size) => GC.AllocateUninitializedArray<double>(size);
 
+    public static double[] NewZeroedArray(int size) => new double[size];
+
     public static double[] Unary(double[] x, UnaryOp op)
     {
         var result = NewArray(x.Length);
@@ -168,7 +170,7 @@ internal static class Kernels
     public static double[] MatMul(double[] a, int[] aShape, double[] b, int[] bShape, int[] outShape)
     {
         int m = aShape[^2], k = aShape[^1], n = bShape[^1];
-        var result = new double[Shapes.Size(outShape)];
+        var result = NewZeroedArray(Shapes.Size(outShape));
         int[] lead = outShape[..^2];
         int[] sa = Shapes.BroadcastStrides(aShape[..^2], lead), sb = Shapes.BroadcastStrides(bShape[..^2], lead);
         int batches = Shapes.Size(lead);

@@ -129,7 +129,7 @@ internal sealed class PadP(int[] into, int[] start, int[] step) : Primitive
 
     public override Tensor Eval(Tensor[] x, int[] outputShape)
     {
-        var result = new double[Shapes.Size(outputShape)];
+        var result = Kernels.NewZeroedArray(Shapes.Size(outputShape));
         var strides = Shapes.Strides(outputShape);
         int lead = outputShape.Length - into.Length, offset = 0;
         var viewStrides = (int[])strides.Clone();
