@@ -111,35 +111,94 @@ public readonly struct TensorIndex
     public override string ToString() => Single?.ToString() ?? Range.ToString();
 }
 
-/// <summary>numpy's array printing: aligned columns, trailing dots on whole numbers, summarised when large.</summary>
+/// <summary>
+/// numpy's array printing (<c>str(array)</c> with the default options: precision 8, floatmode
+/// "maxprec", threshold 1000, edgeitems 3, linewidth 75), following numpy's FloatingFormat: every
+/// element shows its shortest round-trip digits (at most 8 after the point), columns align on the
+/// decimal point, and scientific notation is used when the largest magnitude is ≥ 1e8, the smallest
+/// non-zero one is &lt; 1e-4, or their ratio exceeds 1000; then all mantissas get the same number of digits.
+/// </summary>
 internal static class ArrayFormat
 {
-    private const int Threshold = 1000, EdgeItems = 3, LineWidth = 75;
+    private const int Threshold = 1000, EdgeItems = 3, LineWidth = 75, Precision = 8;
 
     public static string Format(double[] values, int[] shape)
     {
         if (shape.Length == 0) return Scalar(values[0]);
+        if (values.Length == 0) return "[]"; // numpy prints every empty array so
         bool summarise = values.Length > Threshold;
         var shown = summarise ? SummarisedValues(values, shape) : values;
         var formatter = ElementFormatter(shown);
-        var sb = new System.Text.StringBuilder();
-        Write(sb, values, shape, 0, 0, formatter, summarise, " ");
-        return sb.ToString();
+        return Write(values, shape, 0, 0, formatter, summarise, " ", LineWidth);
     }
 
-    /// <summary>Python's repr of a float: shortest round-trip digits, always with a decimal point or exponent.</summary>
+    /// <summary>Python's repr of a float: shortest round-trip digits, positional for 1e-4 ≤ |v| &lt; 1e16, else scientific.</summary>
     public static string Scalar(double v)
     {
         if (double.IsNaN(v)) return "nan";
         if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
-        var text = v.ToString("R", CultureInfo.InvariantCulture);
-        int e = text.IndexOf('E');
-        if (e >= 0)
+        if (v == 0) return double.IsNegative(v) ? "-0.0" : "0.0";
+        var (negative, digits, exponent) = Shortest(v, int.MaxValue);
+        string sign = negative ? "-" : "";
+        if (exponent < -4 || exponent >= 16)
+            return sign + digits[0] + (digits.Length > 1 ? "." + digits[1..] : "") + ExponentText(exponent, 2);
+        var (integer, fraction) = Positional(digits, exponent);
+        return sign + integer + "." + (fraction.Length == 0 ? "0" : fraction);
+    }
+
+    /// <summary>
+    /// The shortest decimal digits d₀d₁… (no leading or trailing zeros) and exponent e with
+    /// |v| = d₀.d₁… × 10ᵉ that read back as v, cut to at most <paramref name="maxDigits"/> digits (rounded).
+    /// </summary>
+    private static (bool Negative, string Digits, int Exponent) Shortest(double v, int maxDigits)
+    {
+        string text = "";
+        for (int k = 0; k < 17; k++)
         {
-            int exponent = int.Parse(text[(e + 1)..], CultureInfo.InvariantCulture);
-            return $"{text[..e]}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):00}";
+            text = Math.Abs(v).ToString("E" + Math.Min(k, maxDigits - 1), CultureInfo.InvariantCulture);
+            if (k >= maxDigits - 1 || double.Parse(text, CultureInfo.InvariantCulture) == Math.Abs(v)) break;
         }
-        return text.Contains('.') ? text : text + ".0";
+        int e = text.IndexOf('E');
+        var digits = text[..e].Replace(".", "").TrimEnd('0');
+        if (digits.Length == 0) digits = "0";
+        return (double.IsNegative(v), digits, int.Parse(text[(e + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Splits digits d₀d₁… × 10ᵉ into the integer and fraction parts of its positional form.</summary>
+    private static (string Integer, string Fraction) Positional(string digits, int exponent)
+    {
+        if (exponent < 0) return ("0", new string('0', -exponent - 1) + digits);
+        if (digits.Length <= exponent + 1) return (digits + new string('0', exponent + 1 - digits.Length), "");
+        return (digits[..(exponent + 1)], digits[(exponent + 1)..]);
+    }
+
+    private static string ExponentText(int exponent, int minDigits) =>
+        "e" + (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString(CultureInfo.InvariantCulture).PadLeft(minDigits, '0');
+
+    /// <summary>numpy's dragon4_positional with precision 8, unique, trim '.': e.g. "1.", "-0.5", "0.12345679".</summary>
+    private static (string Integer, string Fraction) FixedParts(double v)
+    {
+        string sign = double.IsNegative(v) ? "-" : "";
+        if (v == 0) return (sign + "0", "");
+        var (_, digits, exponent) = Shortest(v, int.MaxValue);
+        var (integer, fraction) = Positional(digits, exponent);
+        if (fraction.Length > Precision)
+        {
+            // Round to 8 decimals (correctly, from the binary value), then drop trailing zeros.
+            var rounded = Math.Abs(v).ToString("F" + Precision, CultureInfo.InvariantCulture);
+            int dot = rounded.IndexOf('.');
+            (integer, fraction) = (rounded[..dot], rounded[(dot + 1)..].TrimEnd('0'));
+        }
+        return (sign + integer, fraction);
+    }
+
+    /// <summary>numpy's dragon4_scientific with precision 8, unique: mantissa digits, and the exponent.</summary>
+    private static (string Integer, string Fraction, int Exponent) ScientificParts(double v)
+    {
+        string sign = double.IsNegative(v) ? "-" : "";
+        if (v == 0) return (sign + "0", "", 0);
+        var (_, digits, exponent) = Shortest(v, Precision + 1);
+        return (sign + digits[0], digits[1..], exponent);
     }
 
     private static double[] SummarisedValues(double[] values, int[] shape)
@@ -154,88 +213,92 @@ internal static class ArrayFormat
                 if (axis == shape.Length - 1) picked.Add(values[offset + i]);
                 else Walk(axis + 1, offset + i * inner, inner);
         }
-        Walk(0, 0, values.Length);
+        if (values.Length > 0) Walk(0, 0, values.Length);
         return [.. picked];
     }
 
     private static Func<double, string> ElementFormatter(double[] values)
     {
-        var finite = values.Where(double.IsFinite).Select(Math.Abs).ToArray();
-        double max = finite.Length > 0 ? finite.Max() : 0;
-        double minNonZero = finite.Where(v => v > 0).DefaultIfEmpty(0).Min();
-        bool scientific = max >= 1e8 || (minNonZero > 0 && (minNonZero < 1e-4 || max / minNonZero > 1e3));
-        var texts = values.Select(v => double.IsFinite(v) ? (scientific ? Sci(v) : Fixed(v)) : (double.IsNaN(v) ? "nan" : v > 0 ? "inf" : "-inf")).ToArray();
-        // Align on the decimal point: pad the integer part left and the fraction right.
-        int left = 0, right = 0;
-        foreach (var t in texts)
+        var finite = values.Where(double.IsFinite).ToArray();
+        var nonZero = finite.Where(v => v != 0).Select(Math.Abs).ToArray();
+        bool scientific = nonZero.Length > 0 && (nonZero.Max() >= 1e8 || nonZero.Min() < 1e-4 || nonZero.Max() / nonZero.Min() > 1e3);
+
+        int padLeft = 0, padRight = 0, precision = 0, expDigits = 2;
+        Func<double, string> finiteFormat;
+        if (scientific)
         {
-            int dot = DotIndex(t);
-            left = Math.Max(left, dot);
-            right = Math.Max(right, t.Length - dot);
+            var parts = finite.Select(ScientificParts).ToArray();
+            precision = parts.Max(p => p.Fraction.Length);
+            expDigits = Math.Max(2, parts.Max(p => Math.Abs(p.Exponent).ToString(CultureInfo.InvariantCulture).Length));
+            padLeft = parts.Max(p => p.Integer.Length);
+            padRight = expDigits + 2 + precision;
+            finiteFormat = v =>
+            {
+                var (integer, fraction, exponent) = ScientificParts(v);
+                return integer.PadLeft(padLeft) + "." + fraction.PadRight(precision, '0') + ExponentText(exponent, expDigits);
+            };
         }
-        return v =>
+        else
         {
-            var t = double.IsFinite(v) ? (scientific ? Sci(v) : Fixed(v)) : (double.IsNaN(v) ? "nan" : v > 0 ? "inf" : "-inf");
-            int dot = DotIndex(t);
-            return new string(' ', left - dot) + t + new string(' ', right - (t.Length - dot));
-        };
+            var parts = finite.Select(FixedParts).ToArray();
+            padLeft = parts.Length > 0 ? parts.Max(p => p.Integer.Length) : 0;
+            padRight = parts.Length > 0 ? parts.Max(p => p.Fraction.Length) : 0;
+            finiteFormat = v =>
+            {
+                var (integer, fraction) = FixedParts(v);
+                return integer.PadLeft(padLeft) + "." + fraction.PadRight(padRight);
+            };
+        }
+        if (finite.Length != values.Length)
+        {
+            // Room for "nan", "inf" and "-inf" in the same column width (numpy's rule).
+            int infLength = values.Any(double.IsNegativeInfinity) ? 4 : 3;
+            padLeft = Math.Max(padLeft, Math.Max(3, infLength) - (padRight + 1));
+        }
+        return v => double.IsFinite(v)
+            ? finiteFormat(v)
+            : (double.IsNaN(v) ? "nan" : v > 0 ? "inf" : "-inf").PadLeft(padLeft + padRight + 1);
     }
 
-    private static int DotIndex(string t)
-    {
-        int dot = t.IndexOf('.');
-        return dot < 0 ? t.Length : dot;
-    }
-
-    private static string Fixed(double v)
-    {
-        var s = Math.Round(v, 8).ToString("0.########", CultureInfo.InvariantCulture);
-        if (s == "-0") s = "0";
-        return s.Contains('.') ? s : s + ".";
-    }
-
-    private static string Sci(double v)
-    {
-        var s = v.ToString("0.########e+00", CultureInfo.InvariantCulture);
-        int e = s.IndexOf('e');
-        var mantissa = s[..e];
-        if (!mantissa.Contains('.')) mantissa += ".";
-        return mantissa + s[e..];
-    }
-
-    private static void Write(System.Text.StringBuilder sb, double[] values, int[] shape, int axis, int offset,
-                              Func<double, string> format, bool summarise, string indent)
+    /// <summary>numpy's _formatArray: nested brackets, a hanging indent, lines wrapped at 75 characters, "..." for skipped items.</summary>
+    private static string Write(double[] values, int[] shape, int axis, int offset, Func<double, string> format,
+                                bool summarise, string hangingIndent, int width)
     {
         int n = shape[axis];
         int stride = Shapes.Size(shape.AsSpan(axis + 1));
         bool skip = summarise && n > 2 * EdgeItems;
-        sb.Append('[');
+        int[] items = skip ? [.. Enumerable.Range(0, EdgeItems), -1, .. Enumerable.Range(n - EdgeItems, EdgeItems)] : [.. Enumerable.Range(0, n)];
+        string nextIndent = hangingIndent + " ";
+        int nextWidth = width - 1; // room for ']'
+        var s = new System.Text.StringBuilder();
         if (axis == shape.Length - 1)
         {
-            int lineStart = sb.Length - 1 - indent.Length + 1;
-            for (int i = 0; i < n; i++)
+            int elementWidth = width - 1;
+            var line = new System.Text.StringBuilder(hangingIndent);
+            for (int k = 0; k < items.Length; k++)
             {
-                if (skip && i == EdgeItems) { sb.Append("..., "); i = n - EdgeItems; }
-                var text = format(values[offset + i]);
-                if (i > 0 && sb.Length - lineStart + text.Length + 2 > LineWidth)
+                var word = items[k] < 0 ? "..." : format(values[offset + items[k]]);
+                // Wrap when the word does not fit, unless the line holds only the indent.
+                if (line.Length + word.Length > elementWidth && line.Length > hangingIndent.Length)
                 {
-                    sb.Append('\n').Append(indent);
-                    lineStart = sb.Length - indent.Length;
+                    s.Append(line.ToString().TrimEnd()).Append('\n');
+                    line.Clear().Append(hangingIndent);
                 }
-                else if (i > 0 && !(skip && i == n - EdgeItems && sb[^1] == ' ')) sb.Append(' ');
-                sb.Append(text);
+                line.Append(word);
+                if (k < items.Length - 1) line.Append(' ');
             }
+            s.Append(line);
         }
         else
         {
-            string separator = "\n" + new string('\n', shape.Length - axis - 2) + indent;
-            for (int i = 0; i < n; i++)
+            string lineSeparator = new('\n', shape.Length - axis - 1);
+            for (int k = 0; k < items.Length; k++)
             {
-                if (i > 0) sb.Append(separator);
-                if (skip && i == EdgeItems) { sb.Append("..." ).Append(separator); i = n - EdgeItems; }
-                Write(sb, values, shape, axis + 1, offset + i * stride, format, summarise, indent + " ");
+                s.Append(hangingIndent);
+                s.Append(items[k] < 0 ? "..." : Write(values, shape, axis + 1, offset + items[k] * stride, format, summarise, nextIndent, nextWidth));
+                if (k < items.Length - 1) s.Append(lineSeparator);
             }
         }
-        sb.Append(']');
+        return "[" + s.ToString(hangingIndent.Length, s.Length - hangingIndent.Length) + "]";
     }
 }
