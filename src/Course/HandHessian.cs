@@ -74,9 +74,13 @@ public static class HandHessian
             var ky = T.Splat(2 * c.W * (1 - c.Diff) * dy);
             var dy2 = T.Splat(dy * dy);
             double cx = 2 * c.W * (1 + c.Diff), cy = c.W * c.Rho, cs = 2 * c.W / c.Sigma, cr = -c.W * dy;
-            Span<T> acc = stackalloc T[Width];
-            Span<T> l = stackalloc T[5];
-            acc.Clear();
+            // 30 accumulators as locals (not an array) so the JIT keeps them in registers: the
+            // upper triangle p_kl of Σ b·L_k·L_l is written out, as is everything else.
+            T z = T.Splat(0.0);
+            T val = z, sa = z, sadx = z, sady = z, sb = z;
+            T a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, b0 = z, b1 = z, b2 = z, b3 = z, b4 = z;
+            T p00 = z, p01 = z, p02 = z, p03 = z, p04 = z, p11 = z, p12 = z, p13 = z, p14 = z;
+            T p22 = z, p23 = z, p24 = z, p33 = z, p34 = z, p44 = z;
             for (int j = start; j < end; j += T.Count)
             {
                 var d = T.Load(dx.AsSpan(j));
@@ -86,26 +90,25 @@ public static class HandHessian
                 var u2 = u * u;
                 var dd = u2 + g2;
                 var invD = T.Splat(1.0) / dd;
-                var a = -2.0 * (u * invD * m);                   // ℓ_m·m
-                var b = (two * (g2 - u2) * invD * invD) * m * m + a; // ℓ_mm·m² + a
-                acc[Val] += T.Log(dd);
-                l[0] = cx * d + kx;
-                l[1] = cy * d + ky;
-                l[2] = cs * q;
-                l[3] = cr * d;
-                l[4] = -c.W * (d * d - dy2);
-                acc[SumA] += a;
-                acc[SumADx] += a * d;
-                acc[SumADy] += dy * a;
-                acc[SumB] += b;
-                for (int s = 0, pair = SumBLL; s < 5; s++)
-                {
-                    acc[SumAL + s] += a * l[s];
-                    var bl = b * l[s];
-                    acc[SumBL + s] += bl;
-                    for (int t = s; t < 5; t++) acc[pair++] += bl * l[t];
-                }
+                var a = -2.0 * (u * invD * m);                       // ℓ_m·m
+                var b = (two * (g2 - u2) * invD * invD) * m * m + a;  // ℓ_mm·m² + a
+                val += T.Log(dd);
+                var l0 = cx * d + kx;
+                var l1 = cy * d + ky;
+                var l2 = cs * q;
+                var l3 = cr * d;
+                var l4 = -c.W * (d * d - dy2);
+                sa += a; sadx += a * d; sady += dy * a; sb += b;
+                a0 += a * l0; a1 += a * l1; a2 += a * l2; a3 += a * l3; a4 += a * l4;
+                var bl0 = b * l0; var bl1 = b * l1; var bl2 = b * l2; var bl3 = b * l3; var bl4 = b * l4;
+                b0 += bl0; b1 += bl1; b2 += bl2; b3 += bl3; b4 += bl4;
+                p00 += bl0 * l0; p01 += bl0 * l1; p02 += bl0 * l2; p03 += bl0 * l3; p04 += bl0 * l4;
+                p11 += bl1 * l1; p12 += bl1 * l2; p13 += bl1 * l3; p14 += bl1 * l4;
+                p22 += bl2 * l2; p23 += bl2 * l3; p24 += bl2 * l4;
+                p33 += bl3 * l3; p34 += bl3 * l4; p44 += bl4 * l4;
             }
+            ReadOnlySpan<T> acc = [val, sa, a0, a1, a2, a3, a4, sadx, sady, sb, b0, b1, b2, b3, b4,
+                p00, p01, p02, p03, p04, p11, p12, p13, p14, p22, p23, p24, p33, p34, p44];
             for (int s = 0; s < Width; s++) partial[s] += T.Sum(acc[s]);
         }
     }
