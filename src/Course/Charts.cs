@@ -64,15 +64,22 @@ public static class Charts
     /// <summary>
     /// Heatmap of z[row, column] with a colour bar: column j at x[j], row i at y[i] (default: the
     /// indices), y growing upwards, as an image on the plane. For <see cref="GaussModel"/> images
-    /// pass <c>GaussModel.ToMatrix(image, n)</c> and <c>model.Lin</c> for both axes.
+    /// pass <c>GaussModel.ToMatrix(image, n)</c> and <c>model.Lin</c> for both axes. Images wider
+    /// or taller than <paramref name="maxSide"/> are subsampled (every k-th row and column, k the
+    /// smallest stride that fits) so a 3000×3000 image does not become a 100 MB page.
     /// </summary>
     public static GenericChart Heatmap(double[,] z, string title = "", string colorBarTitle = "",
-        IReadOnlyList<double>? x = null, IReadOnlyList<double>? y = null)
+        IReadOnlyList<double>? x = null, IReadOnlyList<double>? y = null, int maxSide = 400)
     {
         int rows = z.GetLength(0), cols = z.GetLength(1);
-        var xs = (x ?? Enumerable.Range(0, cols).Select(i => (double)i).ToArray()).ToArray();
-        var ys = (y ?? Enumerable.Range(0, rows).Select(i => (double)i).ToArray()).ToArray();
-        var chart = CSharpChart.Heatmap<double, double, double, string>(Rows(z), X: xs, Y: ys, ColorBar: ColorBarTitled(colorBarTitle));
+        if (x is not null && x.Count != cols || y is not null && y.Count != rows) throw new ArgumentException("one x per column and one y per row");
+        int stride = Math.Max(1, (int)Math.Ceiling(Math.Max(rows, cols) / (double)maxSide));
+        int[] keptRows = Enumerable.Range(0, rows).Where(i => i % stride == 0).ToArray();
+        int[] keptCols = Enumerable.Range(0, cols).Where(j => j % stride == 0).ToArray();
+        var xs = keptCols.Select(j => x?[j] ?? j).ToArray();
+        var ys = keptRows.Select(i => y?[i] ?? i).ToArray();
+        var zs = keptRows.Select(i => keptCols.Select(j => z[i, j]).ToArray()).ToArray();
+        var chart = CSharpChart.Heatmap<double, double, double, string>(zs, X: xs, Y: ys, ColorBar: ColorBarTitled(colorBarTitle));
         return Titled(chart, title);
     }
 

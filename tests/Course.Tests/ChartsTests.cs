@@ -52,6 +52,18 @@ public sealed class ChartsTests : IDisposable
     }
 
     [Fact]
+    public void Large_heatmaps_are_subsampled()
+    {
+        var z = new double[9, 9];
+        for (int i = 0; i < 9; i++)
+            for (int j = 0; j < 9; j++) z[i, j] = 10 * i + j;
+        // maxSide 4 → stride 3: rows and columns 0, 3, 6.
+        var html = Html(Charts.Heatmap(z, maxSide: 4), "sub.html");
+        Assert.Contains("\"z\":[[0.0,3.0,6.0],[30.0,33.0,36.0],[60.0,63.0,66.0]]", html);
+        Assert.Contains("\"x\":[0.0,3.0,6.0]", html);
+    }
+
+    [Fact]
     public void Matrix_heatmap_labels_rows_and_prints_values()
     {
         var html = Html(Charts.MatrixHeatmap(new double[,] { { -4, 0 }, { 0, 2 } }, ["x0", "x1"], "H"), "m.html");
