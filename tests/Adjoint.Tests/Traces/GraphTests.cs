@@ -66,6 +66,15 @@ public class GraphTests
     }
 
     [Fact]
+    public void A_forward_graph_carries_tangents_on_its_nodes()
+    {
+        var graph = Ad.TraceForward(TraceExamples.LectureFunction, (1.0, 1.0), (1.0, 0.0)).Graph;
+        Assert.Equal(["v₃ (c)", "sin(v₁)", "= 0.841471", "v̇ = 0.540302"], GraphRenderer.LabelLines(graph, graph.Operations[2]));
+        Assert.Contains("v̇ = -3.52348", graph.ToSvg());
+        Assert.All(graph.Nodes, n => Assert.Null(n.Adjoint));
+    }
+
+    [Fact]
     public void Constants_are_drawn_as_dashed_nodes()
     {
         var graph = Ad.TraceForward(x => 2.0 * x, 1.0, 1.0).Graph;
