@@ -58,5 +58,8 @@ internal abstract class Primitive
     /// <summary>Parameters shown in listings, e.g. "axes=(0,)".</summary>
     public virtual string Parameters => "";
 
+    /// <summary>Identifies the operation with all its parameters: equal keys on equal inputs give equal outputs (used by common-subexpression elimination).</summary>
+    public virtual string Key => ToString();
+
     public override string ToString() => Parameters.Length == 0 ? Name : $"{Name}[{Parameters}]";
 }

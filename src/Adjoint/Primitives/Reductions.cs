@@ -10,6 +10,7 @@ internal abstract class Reduction(int rank, int[] axes, bool keepdims) : Primiti
     public int[] Axes => axes;
     public bool KeepDims => keepdims;
     public override string Parameters => $"axes={Shapes.Format(axes)}" + (keepdims ? ", keepdims" : "");
+    public override string Key => $"{this}/rank={rank}";
 
     public override int[] OutputShape(int[][] s)
     {

@@ -124,6 +124,7 @@ internal sealed class PadP(int[] into, int[] start, int[] step) : Primitive
 {
     public override string Name => "pad";
     public override string Parameters => $"shape={Shapes.Format(into)}, start={Shapes.Format(start)}";
+    public override string Key => $"{this}/step={Shapes.Format(step)}";
 
     public override int[] OutputShape(int[][] s) => Shapes.Concat(Shapes.Leading(s[0], into.Length, Name), into);
 
@@ -157,6 +158,7 @@ internal sealed class ConcatenateP(int axis, int rank) : Primitive
 {
     public override string Name => "concatenate";
     public override string Parameters => $"dimension={axis}";
+    public override string Key => $"{this}/rank={rank}";
 
     public override int[] OutputShape(int[][] s)
     {

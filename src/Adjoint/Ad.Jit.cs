@@ -1,0 +1,73 @@
+namespace Adjoint;
+
+public static partial class Ad
+{
+    /// <summary>
+    /// Traces f into a <see cref="Graph"/> (without computing anything) for arguments of the given
+    /// shapes; print it to see the program, as <c>jax.make_jaxpr</c>.
+    /// </summary>
+    public static Func<Tensor, Graph> MakeGraph(Func<Tensor, Tensor> f) => x => Capture(a => [f(a[0])], [x]);
+    public static Func<Tensor, Tensor, Graph> MakeGraph(Func<Tensor, Tensor, Tensor> f) => (x1, x2) => Capture(a => [f(a[0], a[1])], [x1, x2]);
+    public static Func<Tensor, Tensor, Tensor, Graph> MakeGraph(Func<Tensor, Tensor, Tensor, Tensor> f) =>
+        (x1, x2, x3) => Capture(a => [f(a[0], a[1], a[2])], [x1, x2, x3]);
+    public static Func<Tensor, Tensor, Tensor, Tensor, Graph> MakeGraph(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f) =>
+        (x1, x2, x3, x4) => Capture(a => [f(a[0], a[1], a[2], a[3])], [x1, x2, x3, x4]);
+
+    /// <summary>
+    /// Compiles f: traces it once per input shape signature into a graph, simplifies the graph
+    /// (constant folding, common subexpressions, dead code) and runs the compiled program on later
+    /// calls. Composes with every transformation: Jit(Hessian(f)), Grad(Jit(f)) (which traces through).
+    /// </summary>
+    public static Func<Tensor, Tensor> Jit(Func<Tensor, Tensor> f)
+    {
+        var compiled = new Compiled(a => [f(a[0])]);
+        return x => compiled.Call([x])[0];
+    }
+
+    public static Func<Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor> f)
+    {
+        var compiled = new Compiled(a => [f(a[0], a[1])]);
+        return (x1, x2) => compiled.Call([x1, x2])[0];
+    }
+
+    public static Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f)
+    {
+        var compiled = new Compiled(a => [f(a[0], a[1], a[2])]);
+        return (x1, x2, x3) => compiled.Call([x1, x2, x3])[0];
+    }
+
+    public static Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f)
+    {
+        var compiled = new Compiled(a => [f(a[0], a[1], a[2], a[3])]);
+        return (x1, x2, x3, x4) => compiled.Call([x1, x2, x3, x4])[0];
+    }
+
+    internal static Graph Capture(Func<Tensor[], Tensor[]> f, Tensor[] args)
+    {
+        var trace = new GraphTrace();
+        try
+        {
+            var outputs = f(args.Select(a => (Tensor)trace.NewInput(a.shape)).ToArray());
+            return trace.Finish(outputs);
+        }
+        finally { trace.Exit(); }
+    }
+
+    /// <summary>A jitted function: one simplified graph per input shape signature.</summary>
+    private sealed class Compiled(Func<Tensor[], Tensor[]> f)
+    {
+        private readonly Dictionary<string, Graph> cache = [];
+
+        public Tensor[] Call(Tensor[] args)
+        {
+            // Inside another transformation the arguments are tracers: trace straight through f.
+            if (args.Any(a => a is Tracer)) return f(args);
+            var signature = string.Join(";", args.Select(a => Shapes.Format(a.shape)));
+            Graph? graph;
+            lock (cache)
+                if (!cache.TryGetValue(signature, out graph))
+                    cache[signature] = graph = Capture(f, args).Simplify();
+            return graph.Run(args);
+        }
+    }
+}

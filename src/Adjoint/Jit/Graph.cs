@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Adjoint;
+
+/// <summary>
+/// A traced program, like a jaxpr: inputs, a list of equations (one primitive each) and outputs.
+/// <see cref="ToString"/> prints the listing so a student can see what Grad or Hessian turned a
+/// function into; <see cref="Simplify"/> is what <c>Ad.Jit</c> runs before executing it.
+/// </summary>
+public sealed class Graph
+{
+    internal sealed record Variable(int Id, int[] Shape);
+
+    /// <summary>output = primitive(inputs); each input is a <see cref="Variable"/> or a constant <see cref="Tensor"/>.</summary>
+    internal sealed record Equation(Primitive Primitive, object[] Inputs, Variable Output);
+
+    internal Variable[] Inputs { get; }
+    internal Equation[] Equations { get; }
+    internal object[] Outputs { get; }
+
+    internal Graph(Variable[] inputs, Equation[] equations, object[] outputs) =>
+        (Inputs, Equations, Outputs) = (inputs, equations, outputs);
+
+    /// <summary>The number of equations (primitive applications).</summary>
+    public int EquationCount => Equations.Length;
+
+    /// <summary>How many equations apply the primitive of that name (e.g. "exp").</summary>
+    public int Count(string primitive) => Equations.Count(e => e.Primitive.Name == primitive);
+
+    /// <summary>
+    /// The simplified program: constants folded, common subexpressions shared (the forward passes of a
+    /// Hessian's basis directions share one primal pass), trivial identities removed (x·1, x + 0), dead code dropped.
+    /// </summary>
+    public Graph Simplify()
+    {
+        var replaced = new Dictionary<Variable, object>();
+        var seen = new Dictionary<string, Variable>();
+        var constantIds = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        var kept = new List<Equation>();
+        object Resolve(object atom) => atom is Variable v && replaced.TryGetValue(v, out var r) ? r : atom;
+        string Id(object atom) => atom is Variable v ? $"v{v.Id}" : $"c{(constantIds.TryGetValue((Tensor)atom, out var k) ? k : constantIds[(Tensor)atom] = constantIds.Count)}";
+
+        foreach (var eq in Equations)
+        {
+            var inputs = eq.Inputs.Select(Resolve).ToArray();
+            if (inputs.All(a => a is Tensor))
+            {
+                replaced[eq.Output] = eq.Primitive.Eval([.. inputs.Cast<Tensor>()], eq.Output.Shape);
+                continue;
+            }
+            if (Identity(eq.Primitive, inputs, eq.Output.Shape) is { } same)
+            {
+                replaced[eq.Output] = same;
+                continue;
+            }
+            var key = eq.Primitive.Key + "(" + string.Join(",", inputs.Select(Id)) + ")";
+            if (seen.TryGetValue(key, out var existing)) { replaced[eq.Output] = existing; continue; }
+            seen[key] = eq.Output;
+            kept.Add(eq with { Inputs = inputs });
+        }
+        var outputs = Outputs.Select(Resolve).ToArray();
+        return new Graph(Inputs, DeadCodeRemoved(kept, outputs), outputs);
+    }
+
+    /// <summary>x·1, 1·x, x + 0, 0 + x, x − 0 with a scalar constant and no broadcasting: the result is x itself.</summary>
+    private static object? Identity(Primitive p, object[] inputs, int[] shape)
+    {
+        static bool IsScalar(object a, double value) => a is Tensor { Size: 1 } t && t.Data[0] == value;
+        bool Fits(object a) => a is Variable v && Shapes.Equal(v.Shape, shape);
+        return p.Name switch
+        {
+            "mul" when IsScalar(inputs[1], 1) && Fits(inputs[0]) => inputs[0],
+            "mul" when IsScalar(inputs[0], 1) && Fits(inputs[1]) => inputs[1],
+            "add" when IsScalar(inputs[1], 0) && Fits(inputs[0]) => inputs[0],
+            "add" when IsScalar(inputs[0], 0) && Fits(inputs[1]) => inputs[1],
+            "sub" when IsScalar(inputs[1], 0) && Fits(inputs[0]) => inputs[0],
+            _ => null,
+        };
+    }
+
+    private static Equation[] DeadCodeRemoved(List<Equation> equations, object[] outputs)
+    {
+        var live = new HashSet<Variable>(outputs.OfType<Variable>());
+        var result = new List<Equation>();
+        for (int i = equations.Count - 1; i >= 0; i--)
+        {
+            if (!live.Contains(equations[i].Output)) continue;
+            result.Add(equations[i]);
+            foreach (var v in equations[i].Inputs.OfType<Variable>()) live.Add(v);
+        }
+        result.Reverse();
+        return [.. result];
+    }
+
+    /// <summary>Runs the program on concrete arguments, releasing each intermediate after its last use.</summary>
+    internal Tensor[] Run(Tensor[] args)
+    {
+        var values = new Dictionary<Variable, Tensor>();
+        for (int i = 0; i < Inputs.Length; i++) values[Inputs[i]] = args[i];
+        var lastUse = new Dictionary<Variable, int>();
+        for (int e = 0; e < Equations.Length; e++)
+            foreach (var v in Equations[e].Inputs.OfType<Variable>()) lastUse[v] = e;
+        var outputVariables = Outputs.OfType<Variable>().ToHashSet();
+
+        for (int e = 0; e < Equations.Length; e++)
+        {
+            var eq = Equations[e];
+            var inputs = eq.Inputs.Select(a => a as Tensor ?? values[(Variable)a]).ToArray();
+            values[eq.Output] = eq.Primitive.Eval(inputs, eq.Output.Shape);
+            foreach (var v in eq.Inputs.OfType<Variable>())
+                if (lastUse[v] == e && !outputVariables.Contains(v)) values.Remove(v);
+        }
+        return Outputs.Select(a => a as Tensor ?? values[(Variable)a]).ToArray();
+    }
+
+    /// <summary>The listing, in the style of <c>jax.make_jaxpr</c>.</summary>
+    public override string ToString()
+    {
+        var names = new Dictionary<Variable, string>();
+        var constants = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
+        string Name(Variable v) => names.TryGetValue(v, out var n) ? n : names[v] = Letters(names.Count);
+        string Type(int[] shape) => $"f64[{string.Join(",", shape)}]";
+        string Atom(object a) => a switch
+        {
+            Variable v => Name(v),
+            Tensor { Rank: 0 } t => ArrayFormat.Scalar(t.Data[0]),
+            Tensor t => constants.TryGetValue(t, out var c) ? c : constants[t] = $"c{constants.Count}",
+            _ => "?",
+        };
+
+        var body = new StringBuilder();
+        foreach (var v in Inputs) Name(v);
+        foreach (var eq in Equations)
+        {
+            var args = string.Join(" ", eq.Inputs.Select(Atom));
+            body.Append($"    {Name(eq.Output)}:{Type(eq.Output.Shape)} = {eq.Primitive} {args}\n");
+        }
+        var outs = string.Join(", ", Outputs.Select(Atom));
+        var header = string.Join(" ", constants.Select(kv => $"{kv.Value}:{Type(kv.Key.shape)}"));
+        var ins = string.Join(" ", Inputs.Select(v => $"{Name(v)}:{Type(v.Shape)}"));
+        return $"{{ lambda {header}{(header.Length > 0 ? " " : "")}; {ins}. let\n{body}  in ({outs}) }}";
+    }
+
+    /// <summary>a, b, …, z, ba, bb, … as jaxpr names its variables.</summary>
+    private static string Letters(int index)
+    {
+        var s = "";
+        do { s = (char)('a' + index % 26) + s; index /= 26; } while (index > 0);
+        return s;
+    }
+}

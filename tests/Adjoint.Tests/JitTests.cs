@@ -1,0 +1,112 @@
+using Adjoint;
+using static Adjoint.Ad;
+using static Adjoint.Np;
+
+namespace Adjoint.Tests;
+
+public class JitTests
+{
+    private static readonly Tensor GaussPoint = Array(0.1, -0.05, 0.9, 0.55, 0.1, 0.05);
+
+    public static TheoryData<string> Functions => ["toy", "lecture", "rosenbrock", "gauss"];
+
+    private static (Func<Tensor, Tensor> F, Tensor X) Case(string name) => name switch
+    {
+        "toy" => (Models.Toy, Uniform([50], seed: 1)),
+        "lecture" => (x => Models.Lecture(x[0], x[1]), Array(1.0, 1.0)),
+        "rosenbrock" => (Models.Rosenbrock, Uniform([10], seed: 2, low: -1, high: 1)),
+        "gauss" => (new Models.Gauss(20).Nll, GaussPoint),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void JitOfEveryTransformationEqualsEager(string name)
+    {
+        var (f, x) = Case(name);
+        var transformations = new (string, Func<Func<Tensor, Tensor>, Func<Tensor, Tensor>>)[]
+        {
+            ("f", g => g), ("grad", Grad), ("jacfwd", JacFwd), ("jacrev", JacRev), ("hessian", Hessian),
+            ("fwd-fwd", g => JacFwd(JacFwd(g))), ("rev-rev", g => JacRev(JacRev(g))), ("rev-fwd", g => JacRev(JacFwd(g))),
+        };
+        foreach (var (label, transform) in transformations)
+        {
+            var eager = transform(f)(x);
+            var jitted = Jit(transform(f))(x);
+            Assertions.Close(eager, jitted, 1e-12, 1e-12 * (1 + eager.ToArray().Max(Math.Abs)));
+        }
+    }
+
+    [Fact]
+    public void TransformationsOfAJittedFunctionTraceThroughIt()
+    {
+        var (f, x) = Case("rosenbrock");
+        Assertions.Close(Grad(f)(x), Grad(Jit(f))(x), 0, 0);
+        Assertions.Close(Hessian(f)(x), Hessian(Jit(f))(x), 0, 0);
+    }
+
+    [Fact]
+    public void ResultsAreBitwiseIdenticalAcrossCalls()
+    {
+        var h = Jit(Hessian(new Models.Gauss(20).Nll));
+        var first = h(GaussPoint).ToArray();
+        for (int i = 0; i < 3; i++) Assert.Equal(first, h(GaussPoint).ToArray());
+    }
+
+    [Fact]
+    public void TracesOncePerShapeSignature()
+    {
+        int calls = 0;
+        var f = Jit(x => { calls++; return Sum(Sin(x)); });
+        f(Ones(3));
+        f(Zeros(3));
+        Assert.Equal(1, calls);
+        f(Ones(4));
+        Assert.Equal(2, calls);
+        Assertions.Close(Sum(Sin(Array(1.0, 2.0, 3.0, 4.0))), f(Array(1.0, 2.0, 3.0, 4.0)));
+    }
+
+    [Fact]
+    public void ClosedOverTensorsAreConstantsByReference()
+    {
+        var w = Array(1.0, 2.0, 3.0);
+        var graph = MakeGraph(x => Sum(w * x))(Ones(3));
+        Assert.Contains(w, graph.Equations.SelectMany(e => e.Inputs).OfType<Tensor>());
+    }
+
+    [Fact]
+    public void MakeGraphPrintsAListing()
+    {
+        var graph = MakeGraph(x => Sum(Pow(Sin(x), 2) * 3.0))(Ones(3));
+        Assert.Equal(
+            "{ lambda ; a:f64[3]. let\n" +
+            "    b:f64[3] = sin a\n" +
+            "    c:f64[3] = integer_pow[y=2] b\n" +
+            "    d:f64[3] = mul c 3.0\n" +
+            "    e:f64[] = reduce_sum[axes=(0,)] d\n" +
+            "  in (e) }", graph.ToString());
+    }
+
+    [Fact]
+    public void SimplificationSharesThePrimalPassOfTheGaussianHessian()
+    {
+        var nll = new Models.Gauss(20).Nll;
+        var raw = MakeGraph(Hessian(nll))(GaussPoint);
+        var simplified = raw.Simplify();
+        // Forward-over-reverse evaluates exp once in the primal pass; its JVP and VJP reuse the output.
+        Assert.Equal(1, simplified.Count("exp"));
+        // The likelihood's own value is not needed for its Hessian: dead-code elimination drops the log.
+        Assert.Equal(1, raw.Count("log"));
+        Assert.Equal(0, simplified.Count("log"));
+        Assert.True(simplified.EquationCount < raw.EquationCount, $"{simplified.EquationCount} vs {raw.EquationCount}");
+        Assertions.Close(Hessian(nll)(GaussPoint), simplified.Run([GaussPoint])[0], 1e-12, 1e-9);
+    }
+
+    [Fact]
+    public void ReadingValuesInsideJitIsAClearError()
+    {
+        var f = Jit(x => x * x.Item);
+        var error = Assert.Throws<InvalidOperationException>(() => f(2.0));
+        Assert.Contains("abstract", error.Message);
+    }
+}
