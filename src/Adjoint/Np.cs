@@ -34,7 +34,7 @@ public static partial class Np
     public static Tensor Tanh(Tensor x) => Bind(TanhP.Op, x);
     public static Tensor Sqrt(Tensor x) => Bind(SqrtP.Op, x);
 
-    /// <summary>|x|. Its derivative at 0 is 0 (sign(0) = 0), as in JAX.</summary>
+    /// <summary>|x|. Its derivative at the kink x = 0 is taken as 1 (the right-hand slope), as in JAX.</summary>
     public static Tensor Abs(Tensor x) => Bind(AbsP.Op, x);
 
     /// <summary>−1, 0 or 1 by the sign of x (NaN stays NaN). Derivative zero.</summary>

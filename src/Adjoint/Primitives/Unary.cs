@@ -80,11 +80,11 @@ internal sealed class SqrtP() : Unary("sqrt", TensorPrimitives.Sqrt)
     protected override Tensor Derivative(Tensor x, Tensor y) => 0.5 / y;
 }
 
-/// <summary>|x|; d/dx |x| = sign(x), which is 0 at x = 0 (as in JAX).</summary>
+/// <summary>|x|; d/dx |x| = 1 for x ≥ 0 and −1 for x &lt; 0, so 1 at the kink x = 0 (JAX's rule: select(x ≥ 0, g, −g)).</summary>
 internal sealed class AbsP() : Unary("abs", TensorPrimitives.Abs)
 {
     public static readonly AbsP Op = new();
-    protected override Tensor Derivative(Tensor x, Tensor y) => Sign(x);
+    protected override Tensor Derivative(Tensor x, Tensor y) => Where(GreaterEqual(x, 0.0), 1.0, -1.0);
 }
 
 /// <summary>sign(x) ∈ {−1, 0, 1}: piecewise constant, so its derivative is zero everywhere it exists.</summary>
