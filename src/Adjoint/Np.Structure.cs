@@ -133,7 +133,9 @@ public static partial class Np
         var starts = new int[x.Rank];
         var stops = (int[])x.shape.Clone();
         var steps = Enumerable.Repeat(1, x.Rank).ToArray();
-        (starts[a], stops[a], steps[a]) = (Math.Clamp(start, 0, x.shape[a]), Math.Clamp(stop, 0, x.shape[a]), step);
+        // As in Python, negative bounds count from the end; out-of-range bounds are clamped.
+        int n = x.shape[a];
+        (starts[a], stops[a], steps[a]) = (Math.Clamp(start < 0 ? start + n : start, 0, n), Math.Clamp(stop < 0 ? stop + n : stop, 0, n), step);
         return Bind(new SliceP(starts, stops, steps), x);
     }
 }

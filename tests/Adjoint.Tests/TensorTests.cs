@@ -212,6 +212,9 @@ public class TensorTests
         Is([], [0], x[4..2]);               // x[4:2]: empty
         Is([1, 4, 7], [3], Slice(x, 0, 1, 8, 3)); // x[1:8:3]
         Is([0, 2, 4, 6, 8], [5], Slice(x, 0, 0, 10, 2)); // x[::2]
+        Is([7, 8, 9], [3], Slice(x, 0, -3, 10));      // x[-3:10]: negative bounds count from the end
+        Is([2, 5], [2], Slice(x, 0, 2, -4, 3));       // x[2:-4:3]
+        Is([0, 1], [2], Slice(x, 0, -100, 2));        // x[-100:2]: clamped
     }
 
     [Fact]
