@@ -12,7 +12,7 @@ namespace Course;
 /// tolerance is absolute near zero and relative for large values. NaN matches only NaN and
 /// an infinity only the same infinity.
 /// </remarks>
-public static class Check
+public static partial class Check
 {
     public const double DefaultTolerance = 1e-9;
 
