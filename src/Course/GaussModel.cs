@@ -138,6 +138,14 @@ public sealed class GaussModel
         return new GaussModel(o, N, Gamma);
     }
 
+    /// <summary>Observation minus model, o − m(p), row-major.</summary>
+    public double[] Residuals(IReadOnlyList<double> p)
+    {
+        var r = Image(p);
+        for (int k = 0; k < r.Length; k++) r[k] = Observation[k] - r[k];
+        return r;
+    }
+
     /// <summary>Cauchy negative log-density of one pixel: log(π/g) + log((o − m)² + g²).</summary>
     public static double CauchyNll(double o, double m, double gamma)
     {
@@ -179,7 +187,10 @@ public sealed class GaussModel
     /// in row order, so the result does not depend on the number of threads. Agrees with the scalar
     /// loop to ~1e-13 relative.
     /// </summary>
-    public double Nll(IReadOnlyList<double> p, int maxDegreeOfParallelism = -1)
+    public double Nll(IReadOnlyList<double> p) => Nll(p, -1);
+
+    /// <summary><see cref="Nll(IReadOnlyList{double})"/> on at most <paramref name="maxDegreeOfParallelism"/> threads (−1: all cores).</summary>
+    public double Nll(IReadOnlyList<double> p, int maxDegreeOfParallelism)
     {
         var c = new Constants(p);
         var dx = Shifted(Lin, c.X0);

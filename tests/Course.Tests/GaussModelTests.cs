@@ -107,6 +107,25 @@ public class GaussModelTests
     }
 
     [Fact]
+    public void Residuals_are_observation_minus_model()
+    {
+        var model = GaussModel.Simulate(12, seed: 3);
+        var p = new[] { 0.1, 0.0, 1.2, 0.4, 0.0, 0.1 };
+        var r = model.Residuals(p);
+        for (int i = 0; i < 12; i++)
+            for (int j = 0; j < 12; j++)
+                Assert.Equal(model.Observation[i * 12 + j] - GaussModel.Model(model.Lin[j], model.Lin[i], p), r[i * 12 + j]);
+    }
+
+    [Fact]
+    public void Nll_serves_as_a_plain_function_for_finite_differences()
+    {
+        var model = GaussModel.Simulate(16, seed: 3);
+        Func<double[], double> f = model.Nll;
+        Assert.Equal(model.NllScalar(GaussModel.TrueParameters), f([.. GaussModel.TrueParameters]), 1e-9);
+    }
+
+    [Fact]
     public void Simd_nll_is_deterministic_across_runs_and_thread_counts()
     {
         var model = GaussModel.Simulate(101, seed: 1);
