@@ -53,21 +53,25 @@ public static partial class Ad
         finally { trace.Exit(); }
     }
 
-    /// <summary>A jitted function: one simplified graph per input shape signature.</summary>
+    /// <summary>Large graphs run block by block over their pixels; the others equation by equation.</summary>
+    internal static Func<Tensor[], Tensor[]> Compile(Graph graph) =>
+        BlockedProgram.TryCreate(graph) is { } blocked ? blocked.Run : graph.Run;
+
+    /// <summary>A jitted function: one compiled program per input shape signature.</summary>
     private sealed class Compiled(Func<Tensor[], Tensor[]> f)
     {
-        private readonly Dictionary<string, Graph> cache = [];
+        private readonly Dictionary<string, Func<Tensor[], Tensor[]>> cache = [];
 
         public Tensor[] Call(Tensor[] args)
         {
             // Inside another transformation the arguments are tracers: trace straight through f.
             if (args.Any(a => a is Tracer)) return f(args);
             var signature = string.Join(";", args.Select(a => Shapes.Format(a.shape)));
-            Graph? graph;
+            Func<Tensor[], Tensor[]>? program;
             lock (cache)
-                if (!cache.TryGetValue(signature, out graph))
-                    cache[signature] = graph = Capture(f, args).Simplify();
-            return graph.Run(args);
+                if (!cache.TryGetValue(signature, out program))
+                    cache[signature] = program = Compile(Capture(f, args).Simplify());
+            return program(args);
         }
     }
 }

@@ -110,3 +110,55 @@ public class JitTests
         Assert.Contains("abstract", error.Message);
     }
 }
+
+public class BlockedJitTests
+{
+    // 150 × 150 = 22 500 pixels: large enough to run block by block.
+    private static readonly Models.Gauss Model = new(150);
+    private static readonly Tensor Point = Array(0.1, -0.05, 0.9, 0.55, 0.1, 0.05);
+
+    [Fact]
+    public void TheGaussianHessianRunsBlockByBlock()
+    {
+        var graph = MakeGraph(Hessian(Model.Nll))(Point).Simplify();
+        Assert.NotNull(BlockedProgram.TryCreate(graph));
+    }
+
+    [Fact]
+    public void BlockedResultsEqualEagerForValueGradientAndHessian()
+    {
+        Assertions.Close(Model.Nll(Point), Jit(Model.Nll)(Point), 1e-12, 0);
+        Assertions.Close(Grad(Model.Nll)(Point), Jit(Grad(Model.Nll))(Point), 1e-11, 1e-9);
+        var eager = Hessian(Model.Nll)(Point);
+        Assertions.Close(eager, Jit(Hessian(Model.Nll))(Point), 1e-11, 1e-9 * eager.ToArray().Max(Math.Abs));
+    }
+
+    [Fact]
+    public void PixelOutputsAreAssembledFromTheBlocks()
+    {
+        var image = Jit(Model.Model)(Point);
+        Assertions.Close(Model.Model(Point), image, 0, 0);
+    }
+
+    [Fact]
+    public void BlockedResultsAreBitwiseIdenticalForOneAndManyThreads()
+    {
+        var h = Jit(Hessian(Model.Nll));
+        BlockedProgram.MaxThreads = 2;
+        var parallel = h(Point).ToArray();
+        BlockedProgram.MaxThreads = 1;
+        var single = h(Point).ToArray();
+        BlockedProgram.MaxThreads = null;
+        Assert.Equal(parallel, single);
+        Assert.Equal(parallel, h(Point).ToArray());
+    }
+
+    [Fact]
+    public void APixelDependingOnAFullSumIsNotBlocked()
+    {
+        Tensor Normalised(Tensor p) => Sum(Pow(Model.Grid[0] * p[0] / Sum(Model.Grid[0] * p[0]), 2));
+        var graph = MakeGraph(Normalised)(Point).Simplify();
+        Assert.Null(BlockedProgram.TryCreate(graph));
+        Assertions.Close(Normalised(Point), Jit(Normalised)(Point), 1e-12, 0);
+    }
+}

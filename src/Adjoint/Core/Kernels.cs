@@ -30,9 +30,16 @@ internal sealed record BinaryKernel(SpanSpanOp ArrayArray, SpanScalarOp ArraySca
 /// </summary>
 internal static class Kernels
 {
-    public static double[] NewArray(int size) => GC.AllocateUninitializedArray<double>(size);
+    /// <summary>A result array: from the thread's <see cref="Arena"/> when one is active (compiled blocks), else fresh.</summary>
+    public static double[] NewArray(int size) => Arena.Current?.Next(size) ?? GC.AllocateUninitializedArray<double>(size);
 
-    public static double[] NewZeroedArray(int size) => new double[size];
+    public static double[] NewZeroedArray(int size)
+    {
+        if (Arena.Current is null) return new double[size];
+        var array = Arena.Current.Next(size);
+        array.AsSpan().Clear();
+        return array;
+    }
 
     public static double[] Unary(double[] x, UnaryOp op)
     {

@@ -58,6 +58,13 @@ internal abstract class Primitive
     /// <summary>Parameters shown in listings, e.g. "axes=(0,)".</summary>
     public virtual string Parameters => "";
 
+    /// <summary>
+    /// The same operation for a compiled block, whose spatial axes are replaced as
+    /// <paramref name="map"/> says; null when it cannot run block by block. Primitives without shape
+    /// parameters are unchanged.
+    /// </summary>
+    internal virtual Primitive? OnBlocks(BlockShapes map) => this;
+
     /// <summary>Identifies the operation with all its parameters: equal keys on equal inputs give equal outputs (used by common-subexpression elimination).</summary>
     public virtual string Key => ToString();
 

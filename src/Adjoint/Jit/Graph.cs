@@ -44,7 +44,7 @@ public sealed class Graph
         foreach (var eq in Equations)
         {
             var inputs = eq.Inputs.Select(Resolve).ToArray();
-            if (inputs.All(a => a is Tensor))
+            if (inputs.All(a => a is Tensor) && Shapes.Size(eq.Output.Shape) <= MaximumFoldedSize)
             {
                 replaced[eq.Output] = eq.Primitive.Eval([.. inputs.Cast<Tensor>()], eq.Output.Shape);
                 continue;
@@ -62,6 +62,9 @@ public sealed class Graph
         var outputs = Outputs.Select(Resolve).ToArray();
         return new Graph(Inputs, DeadCodeRemoved(kept, outputs), outputs);
     }
+
+    /// <summary>Folding a broadcast of a constant over a whole image would materialise it: fold only small results.</summary>
+    private const int MaximumFoldedSize = 1 << 16;
 
     /// <summary>x·1, 1·x, x + 0, 0 + x, x − 0 with a scalar constant and no broadcasting: the result is x itself.</summary>
     private static object? Identity(Primitive p, object[] inputs, int[] shape)

@@ -19,6 +19,13 @@ internal sealed class ReshapeP(int[] from, int[] to) : Primitive
     }
 
     public override Tensor Eval(Tensor[] x, int[] outputShape) => new(outputShape, x[0].Data);
+
+    internal override Primitive? OnBlocks(BlockShapes map) => (map.IsSpatial(from), map.IsSpatial(to)) switch
+    {
+        (true, true) => new ReshapeP(map.Map(from), map.Map(to)),
+        (false, false) => this,
+        _ => null, // it would move pixels between axes
+    };
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Np.ReshapeTrailing(ct, to, from);
 }
@@ -46,6 +53,9 @@ internal sealed class BroadcastP(int[] from, int[] to) : Primitive
 
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
 
+    internal override Primitive? OnBlocks(BlockShapes map) =>
+        map.IsSpatial(to) ? new BroadcastP(map.Map(from), map.Map(to)) : this;
+
     /// <summary>The transpose of a broadcast is a sum over the axes it created or stretched.</summary>
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Np.SumTrailingTo(ct, to, from);
 }
@@ -53,6 +63,7 @@ internal sealed class BroadcastP(int[] from, int[] to) : Primitive
 /// <summary>Permute the trailing axes: output axis k is input axis perm[k].</summary>
 internal sealed class TransposeP(int[] perm) : Primitive
 {
+    public int[] Permutation => perm;
     public override string Name => "transpose";
     public override string Parameters => $"permutation={Shapes.Format(perm)}";
 
@@ -84,6 +95,7 @@ internal sealed class TransposeP(int[] perm) : Primitive
 /// <summary>A rectangular slice of the trailing axes: per axis, elements start, start+step, … before stop.</summary>
 internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 {
+    public int[] Stop => stop;
     public override string Name => "slice";
     public override string Parameters =>
         $"start={Shapes.Format(start)}, limit={Shapes.Format(stop)}" + (step.All(s => s == 1) ? "" : $", strides={Shapes.Format(step)}");
@@ -114,6 +126,13 @@ internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
 
+    /// <summary>On blocks only slices that keep every pixel are allowed.</summary>
+    internal override Primitive? OnBlocks(BlockShapes map) => !map.IsSpatial(stop) ? this
+        : KeepsPixels(map, start, step) ? new SliceP(start, map.Map(stop), step) : null;
+
+    internal static bool KeepsPixels(BlockShapes map, int[] start, int[] step) =>
+        start.TakeLast(map.Spatial.Length).All(s => s == 0) && step.TakeLast(map.Spatial.Length).All(s => s == 1);
+
     /// <summary>The transpose of a slice puts the cotangent back in place, zeros elsewhere.</summary>
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) =>
         Dispatch.Bind(new PadP(x[0].shape[^start.Length..], start, step), ct);
@@ -127,6 +146,9 @@ internal sealed class PadP(int[] into, int[] start, int[] step) : Primitive
     public override string Key => $"{this}/step={Shapes.Format(step)}";
 
     public override int[] OutputShape(int[][] s) => Shapes.Concat(Shapes.Leading(s[0], into.Length, Name), into);
+
+    internal override Primitive? OnBlocks(BlockShapes map) => !map.IsSpatial(into) ? this
+        : SliceP.KeepsPixels(map, start, step) ? new PadP(map.Map(into), start, step) : null;
 
     public override Tensor Eval(Tensor[] x, int[] outputShape)
     {
@@ -156,6 +178,8 @@ internal sealed class PadP(int[] into, int[] start, int[] step) : Primitive
 /// <summary>Joins arrays along one of the trailing axes.</summary>
 internal sealed class ConcatenateP(int axis, int rank) : Primitive
 {
+    public int Axis => axis;
+    public int Rank => rank;
     public override string Name => "concatenate";
     public override string Parameters => $"dimension={axis}";
     public override string Key => $"{this}/rank={rank}";

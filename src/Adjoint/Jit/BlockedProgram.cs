@@ -1,0 +1,246 @@
+using Adjoint.Primitives;
+
+namespace Adjoint;
+
+/// <summary>
+/// Runs a graph block by block over its large "spatial" axes (e.g. the pixels of an image), so that no
+/// big intermediate is ever materialised: each block of a few thousand pixels goes through every
+/// equation while its data is in cache, reductions over the pixels keep one partial result per
+/// block, and the partials are combined in block order (so results are identical run to run and for
+/// any number of threads). Blocks are spread over all cores.
+/// </summary>
+/// <remarks>
+/// The spatial shape S is the trailing block of axes that the largest reduction sums over. Every
+/// value is then either spatial (ends with S), flat (its trailing axes in S's window are all 1) or
+/// neither. A block replaces S by (1, …, 1, m): m consecutive pixels in row-major order. This is
+/// valid when every equation touching spatial values is element-wise over the pixels: broadcasts,
+/// reshapes and slices that leave S alone, and reductions over none or all of S. Anything else
+/// (a matrix product over pixels, a result that feeds back into the pixels after a reduction) and
+/// the graph runs unblocked.
+/// </remarks>
+internal sealed class BlockedProgram
+{
+    private enum Phase { Prologue, Body, Reduction, Epilogue }
+
+    /// <summary>How many threads run blocks (null: all cores). Results do not depend on it.</summary>
+    internal static int? MaxThreads { get; set; }
+
+    private const int TargetBlockElements = 16 * 1024; // per value: 128 KB, well inside L2
+    private const int MinimumSpatialSize = 16 * 1024;
+
+    private readonly Graph graph;
+    private readonly int[] spatial;
+    private readonly int pixels;
+    private readonly int blockLength;
+    private readonly Phase[] phases;
+    private readonly Dictionary<int, Primitive[]> blockPrimitives = [];
+
+    private BlockedProgram(Graph graph, int[] spatial, Phase[] phases, int blockLength)
+    {
+        (this.graph, this.spatial, this.phases, this.blockLength) = (graph, spatial, phases, blockLength);
+        pixels = Shapes.Size(spatial);
+    }
+
+    /// <summary>The block plan for a graph, or null when it has no large reduction or cannot be blocked.</summary>
+    public static BlockedProgram? TryCreate(Graph graph)
+    {
+        if (FindSpatialShape(graph) is not { } spatial) return null;
+        var phases = new Phase[graph.Equations.Length];
+        var afterReduction = new HashSet<Graph.Variable>();
+        int widest = 1;
+        for (int e = 0; e < graph.Equations.Length; e++)
+        {
+            var eq = graph.Equations[e];
+            var shapes = eq.Inputs.Select(ShapeOf).ToArray();
+            bool late = eq.Inputs.OfType<Graph.Variable>().Any(afterReduction.Contains);
+            bool touchesPixels = shapes.Any(s => IsSpatial(s, spatial)) || IsSpatial(eq.Output.Shape, spatial);
+            if (!touchesPixels)
+            {
+                phases[e] = late ? Phase.Epilogue : Phase.Prologue;
+                if (late) afterReduction.Add(eq.Output);
+                continue;
+            }
+            if (late) return null; // pixels would depend on a sum over all pixels
+            if (eq.Primitive is Reduction r && ReducesExactly(r, shapes[0], spatial))
+            {
+                phases[e] = Phase.Reduction;
+                afterReduction.Add(eq.Output);
+            }
+            else if (shapes.Append(eq.Output.Shape).All(s => IsSpatial(s, spatial) || IsFlat(s, spatial)) && Blockable(eq.Primitive, shapes, spatial))
+                phases[e] = Phase.Body;
+            else return null;
+            widest = Math.Max(widest, Shapes.Size(eq.Output.Shape) / Shapes.Size(spatial));
+        }
+        // Outputs over the pixels are assembled from the blocks; anything else is fine as it is.
+        int pixels = Shapes.Size(spatial);
+        int blockLength = Math.Clamp(TargetBlockElements / widest / 8 * 8, Math.Min(256, pixels), pixels);
+        return new BlockedProgram(graph, spatial, phases, blockLength);
+    }
+
+    private static int[] ShapeOf(object atom) => atom is Graph.Variable v ? v.Shape : ((Tensor)atom).shape;
+
+    private static bool IsSpatial(int[] shape, int[] spatial) =>
+        shape.Length >= spatial.Length && Shapes.Equal(shape.AsSpan(shape.Length - spatial.Length), spatial);
+
+    private static bool IsFlat(int[] shape, int[] spatial)
+    {
+        for (int i = 1; i <= Math.Min(shape.Length, spatial.Length); i++)
+            if (shape[^i] != 1) return false;
+        return true;
+    }
+
+    /// <summary>S = the trailing axes summed by the reduction that reduces the most elements.</summary>
+    private static int[]? FindSpatialShape(Graph graph)
+    {
+        int[]? best = null;
+        foreach (var eq in graph.Equations)
+        {
+            if (eq.Primitive is not Reduction r) continue;
+            var input = ShapeOf(eq.Inputs[0]);
+            int offset = input.Length - r.Rank;
+            var axes = r.Axes.Select(a => a + offset).ToArray();
+            int first = axes.Min();
+            // The reduced axes must be a trailing block, e.g. the two axes of an image.
+            if (axes.Length != input.Length - first || axes.Max() != input.Length - 1) continue;
+            var candidate = input[first..];
+            if (best is null || Shapes.Size(candidate) > Shapes.Size(best)) best = candidate;
+        }
+        return best is not null && Shapes.Size(best) >= MinimumSpatialSize ? best : null;
+    }
+
+    private static bool ReducesExactly(Reduction r, int[] input, int[] spatial)
+    {
+        int offset = input.Length - r.Rank;
+        var axes = r.Axes.Select(a => a + offset).Order().ToArray();
+        return axes.SequenceEqual(Enumerable.Range(input.Length - spatial.Length, spatial.Length));
+    }
+
+    /// <summary>Whether the primitive works pixel by pixel, leaving the spatial axes alone.</summary>
+    private static bool Blockable(Primitive p, int[][] inputs, int[] spatial) => p switch
+    {
+        Unary or Binary or WhereP => true,
+        Reduction r => !r.Axes.Any(a => a + inputs[0].Length - r.Rank >= inputs[0].Length - spatial.Length),
+        TransposeP t => t.Permutation.TakeLast(Math.Min(spatial.Length, t.Permutation.Length))
+                            .SequenceEqual(Enumerable.Range(t.Permutation.Length - Math.Min(spatial.Length, t.Permutation.Length), Math.Min(spatial.Length, t.Permutation.Length))),
+        ConcatenateP c => c.Axis < c.Rank - spatial.Length,
+        SliceP s when IsSpatial(inputs[0], spatial) && !IsSpatial(s.Stop, spatial) => false,
+        ReshapeP or BroadcastP or SliceP or PadP => p.OnBlocks(new BlockShapes(spatial, 1)) is not null,
+        _ => false,
+    };
+
+    /// <summary>The primitives with spatial shapes replaced for blocks of <paramref name="length"/> pixels.</summary>
+    private Primitive[] PrimitivesFor(int length)
+    {
+        lock (blockPrimitives)
+        {
+            if (blockPrimitives.TryGetValue(length, out var cached)) return cached;
+            var map = new BlockShapes(spatial, length);
+            var result = graph.Equations.Select(eq => eq.Primitive.OnBlocks(map)
+                ?? throw new InvalidOperationException($"{eq.Primitive} cannot run on blocks.")).ToArray();
+            return blockPrimitives[length] = result;
+        }
+    }
+
+    public Tensor[] Run(Tensor[] args)
+    {
+        var values = new Dictionary<Graph.Variable, Tensor>();
+        for (int i = 0; i < graph.Inputs.Length; i++) values[graph.Inputs[i]] = args[i];
+        Tensor Value(object atom) => atom as Tensor ?? values[(Graph.Variable)atom];
+
+        for (int e = 0; e < graph.Equations.Length; e++)
+            if (phases[e] == Phase.Prologue) Evaluate(e, values);
+
+        var reductions = Enumerable.Range(0, phases.Length).Where(e => phases[e] == Phase.Reduction).ToArray();
+        var spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => IsSpatial(v.Shape, spatial)).Distinct().ToArray();
+        var assembled = spatialOutputs.Select(v => new double[Shapes.Size(v.Shape)]).ToArray();
+        int blocks = (pixels + blockLength - 1) / blockLength;
+        var partials = new double[blocks][][];
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = MaxThreads ?? Environment.ProcessorCount };
+        Parallel.For(0, blocks, options, () => new Arena(), (b, _, arena) =>
+        {
+            using var scope = arena.Activate();
+            int start = b * blockLength, length = Math.Min(blockLength, pixels - start);
+            var primitives = PrimitivesFor(length);
+            var map = new BlockShapes(spatial, length);
+            var local = new Dictionary<Graph.Variable, Tensor>();
+            var sliced = new Dictionary<object, Tensor>(ReferenceEqualityComparer.Instance);
+            Tensor Input(object atom)
+            {
+                if (atom is Graph.Variable v && local.TryGetValue(v, out var t)) return t;
+                var whole = Value(atom);
+                if (!IsSpatial(whole.shape, spatial)) return whole;
+                if (!sliced.TryGetValue(atom, out var block)) sliced[atom] = block = Slice(whole, start, length, map);
+                return block;
+            }
+            var results = new double[reductions.Length][];
+            for (int e = 0, r = 0; e < phases.Length; e++)
+            {
+                if (phases[e] is not (Phase.Body or Phase.Reduction)) continue;
+                var eq = graph.Equations[e];
+                var output = primitives[e].Eval(eq.Inputs.Select(Input).ToArray(), map.Map(eq.Output.Shape));
+                local[eq.Output] = output;
+                if (phases[e] == Phase.Reduction) results[r++] = (double[])output.Data.Clone(); // the arena reuses its buffer
+            }
+            for (int k = 0; k < spatialOutputs.Length; k++)
+                Place(local[spatialOutputs[k]], assembled[k], start, length);
+            partials[b] = results;
+            return arena;
+        }, _ => { });
+
+        // Combine the per-block partial results in block order: deterministic for any thread count.
+        for (int r = 0; r < reductions.Length; r++)
+        {
+            var eq = graph.Equations[reductions[r]];
+            var total = (double[])partials[0][r].Clone();
+            bool isMax = eq.Primitive is MaxP;
+            for (int b = 1; b < blocks; b++)
+                for (int i = 0; i < total.Length; i++)
+                    total[i] = isMax ? Math.Max(total[i], partials[b][r][i]) : total[i] + partials[b][r][i];
+            values[eq.Output] = new Tensor(eq.Output.Shape, total);
+        }
+        for (int k = 0; k < spatialOutputs.Length; k++) values[spatialOutputs[k]] = new Tensor(spatialOutputs[k].Shape, assembled[k]);
+        for (int e = 0; e < graph.Equations.Length; e++)
+            if (phases[e] == Phase.Epilogue) Evaluate(e, values);
+        return graph.Outputs.Select(Value).ToArray();
+    }
+
+    private void Evaluate(int e, Dictionary<Graph.Variable, Tensor> values)
+    {
+        var eq = graph.Equations[e];
+        values[eq.Output] = eq.Primitive.Eval(eq.Inputs.Select(a => a as Tensor ?? values[(Graph.Variable)a]).ToArray(), eq.Output.Shape);
+    }
+
+    /// <summary>Pixels [start, start + length) of every leading index: shape lead + (1, …, 1, length).</summary>
+    private Tensor Slice(Tensor whole, int start, int length, BlockShapes map)
+    {
+        var data = whole.Data;
+        int lead = data.Length / pixels;
+        var block = Kernels.NewArray(lead * length);
+        for (int l = 0; l < lead; l++) data.AsSpan(l * pixels + start, length).CopyTo(block.AsSpan(l * length, length));
+        return new Tensor(map.Map(whole.shape), block);
+    }
+
+    private void Place(Tensor block, double[] whole, int start, int length)
+    {
+        var data = block.Data;
+        for (int l = 0; l < data.Length / length; l++) data.AsSpan(l * length, length).CopyTo(whole.AsSpan(l * pixels + start, length));
+    }
+}
+
+/// <summary>Replaces the spatial trailing axes S of a shape by (1, …, 1, length) for one block.</summary>
+internal sealed class BlockShapes(int[] spatial, int length)
+{
+    public int[] Spatial => spatial;
+
+    public bool IsSpatial(int[] shape) =>
+        shape.Length >= spatial.Length && Shapes.Equal(shape.AsSpan(shape.Length - spatial.Length), spatial);
+
+    public int[] Map(int[] shape)
+    {
+        if (!IsSpatial(shape)) return shape;
+        var result = (int[])shape.Clone();
+        for (int i = 1; i <= spatial.Length; i++) result[^i] = i == 1 ? length : 1;
+        return result;
+    }
+}
