@@ -10,6 +10,8 @@ public static class Cli
 {
     public static int Main(string[] args)
     {
+        // In CI logs (no terminal) keep messages on one line instead of wrapping at 80 columns.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 250;
         var root = new RootCommand("Teaching kit: run notebooks headless, generate exercises, grade submissions.")
         {
             RunCommand.Create(),

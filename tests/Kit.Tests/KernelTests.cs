@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Kit.Tests;
 
 /// <summary>The headless kernel: the semantics DESIGN.md promises for notebook cells.</summary>
+[Collection(InProcessKernel.Name)]
 public sealed class KernelTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

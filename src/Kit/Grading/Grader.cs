@@ -66,37 +66,41 @@ public sealed class Grader(WorkerLimits limits)
         if (run.StandardError.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase))
             return new Outcome("Crashed", null, "the process crashed: stack overflow (runaway recursion?)");
         return run.ExitCode > 128
-            ? new Outcome("Crashed", null, $"the process crashed (signal {run.ExitCode - 128}): {Tail(run.StandardError)}")
-            : new Outcome("Crashed", null, $"the code ended the process (exit code {run.ExitCode}, e.g. Environment.Exit)");
+            ? new Outcome("Crashed", null, $"the process crashed (signal {run.ExitCode - 128}): {FirstLines(run.StandardError)}")
+            : new Outcome("Crashed", null, $"the code ended the process (exit code {run.ExitCode}, e.g. Environment.Exit)"
+                                           + (run.StandardError.Length > 0 ? $": {FirstLines(run.StandardError)}" : ""));
     }
 
     private List<TestResult> Score(List<MergedCell> cells, Outcome?[] outcomes)
     {
         var results = new List<TestResult>();
         var answers = new List<(MergedCell Cell, Outcome? Outcome)>(); // answer cells since the previous test
+        string? lastBroken = null; // the latest cell before this test that failed: the likely cause of a compile error
         for (var i = 0; i < cells.Count; i++)
         {
             if (cells[i].IsAnswer) answers.Add((cells[i], outcomes[i]));
-            if (!cells[i].IsTest) continue;
+            if (!cells[i].IsTest)
+            {
+                if (outcomes[i] is { Status: not "Ok" } broken)
+                    lastBroken = $"{(cells[i].IsAnswer ? "answer cell" : "cell")} '{cells[i].Info?.GradeId ?? $"#{i + 1}"}' failed: {Describe(broken)}";
+                continue;
+            }
             var info = cells[i].Info!;
-            var (status, message) = Judge(outcomes[i], answers);
+            var (status, message) = Judge(outcomes[i], answers, lastBroken);
             results.Add(new TestResult(info.GradeId, status == "passed" ? info.Points : 0, info.Points, status, Shorten(message)));
             answers.Clear();
         }
         return results;
     }
 
-    private (string Status, string Message) Judge(Outcome? test, List<(MergedCell Cell, Outcome? Outcome)> answers)
+    private static (string Status, string Message) Judge(Outcome? test, List<(MergedCell Cell, Outcome? Outcome)> answers, string? lastBroken)
     {
         if (test is null) return ("not run", "not run");
         if (test.Status == "Ok") return ("passed", "");
         if (IsNotAttempted(test) || answers.Any(a => a.Outcome is { } o && IsNotAttempted(o))) return ("not attempted", "not attempted");
         if (test.Status == "TimedOut") return ("timed out", test.Message ?? "timed out");
         if (test.Status == "Crashed") return ("crashed", test.Message ?? "crashed");
-        var brokenAnswer = answers.FirstOrDefault(a => a.Outcome is { Status: not "Ok" });
-        if (brokenAnswer.Outcome is { } answer && test.ErrorType == "CompilationError")
-            return ("failed", $"answer cell '{brokenAnswer.Cell.Info!.GradeId}' failed: {Describe(answer)}");
-        return ("failed", Describe(test));
+        return ("failed", test.ErrorType == "CompilationError" && lastBroken is not null ? lastBroken : Describe(test));
     }
 
     private static bool IsNotAttempted(Outcome o) => o.ErrorType == typeof(NotImplementedException).FullName;
@@ -111,6 +115,10 @@ public sealed class Grader(WorkerLimits limits)
     };
 
     private static string Shorten(string text) => text.Length <= MaxMessageChars ? text : text[..MaxMessageChars] + "...";
+
+    // The runtime's crash report starts with what happened ("Fatal error. System.AccessViolationException: ...").
+    private static string FirstLines(string text) =>
+        string.Join(" ", text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(2));
 
     private static string Tail(string text) => text.Length <= 300 ? text.Trim() : "..." + text[^300..].Trim();
 }

@@ -30,7 +30,7 @@ public static class WorkerProcess
         {
             var job = jobWithoutResults with { ResultsPath = Path.Combine(folder.FullName, "results.jsonl") };
             File.WriteAllText(job.ResultsPath, "");
-            using var process = Start(limits);
+            using var process = Start(limits, job.Directory);
             // Drain both pipes in fixed-size chunks (never line by line: a line can be a gigabyte).
             var stderr = new CappedText(MaxCapturedChars);
             var drains = new[]
@@ -69,11 +69,12 @@ public static class WorkerProcess
         }
     }
 
-    private static Process Start(WorkerLimits limits)
+    private static Process Start(WorkerLimits limits, string directory)
     {
         var (fileName, prefix) = WorkerCommand();
         var info = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = directory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -16,14 +16,19 @@ public sealed class Notebook
     private Notebook(string path, JsonObject root)
     {
         Path = path;
+        FullPath = System.IO.Path.GetFullPath(path);
         _root = root;
         Cells = root["cells"]!.AsArray().Select(c => new Cell(c!.AsObject())).ToList();
     }
 
+    /// <summary>The path as given (for messages).</summary>
     public string Path { get; }
+
+    /// <summary>The absolute path, fixed at load: running cells changes the current directory.</summary>
+    public string FullPath { get; }
     public IReadOnlyList<Cell> Cells { get; private set; }
     public JsonObject Metadata => _root["metadata"]!.AsObject();
-    public string Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+    public string Directory => System.IO.Path.GetDirectoryName(FullPath)!;
 
     /// <summary>The kernel that cells without their own language metadata belong to.</summary>
     public string DefaultKernel =>
@@ -77,7 +82,7 @@ public sealed class Notebook
 
     /// <summary>Writes to a temporary file beside the target, then renames it over the target,
     /// so a crash never leaves a half-written notebook.</summary>
-    public void Save(string? path = null) => WriteAtomically(path ?? Path, Serialize());
+    public void Save(string? path = null) => WriteAtomically(path ?? FullPath, Serialize());
 
     public static void WriteAtomically(string path, string text)
     {

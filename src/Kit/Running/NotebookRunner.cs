@@ -26,6 +26,16 @@ public sealed class NotebookRunner(TimeSpan cellTimeout)
 
     public NotebookReport Run(Notebook notebook, Action<CellReport>? progress = null)
     {
+        var directory = Environment.CurrentDirectory;
+        try { return RunCells(notebook, progress); }
+        finally
+        {
+            if (Directory.Exists(directory)) Environment.CurrentDirectory = directory; // cells ran in the notebook's folder
+        }
+    }
+
+    private NotebookReport RunCells(Notebook notebook, Action<CellReport>? progress)
+    {
         var kernel = new ScriptKernel(notebook.Directory);
         var reports = new List<CellReport>();
         var stopped = false;

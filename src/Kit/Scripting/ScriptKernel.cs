@@ -24,7 +24,7 @@ public sealed class ScriptKernel
     private readonly string _directory;
     private readonly DisplayFormatter _formatter = new();
     private ScriptOptions _options;
-    private ScriptState<object>? _state;
+    private ScriptState<object> _state;
     private int _executionCount;
     private bool _abandoned;
 
@@ -40,6 +40,9 @@ public sealed class ScriptKernel
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithAllowUnsafe(true);
         ConsoleRouter.Install();
+        // Start the script state now: the first compilation loads and JITs Roslyn (seconds on a
+        // busy machine), which must not count against the first cell's time limit.
+        _state = CSharpScript.Create("", _options, typeof(ScriptGlobals)).RunAsync(new ScriptGlobals()).GetAwaiter().GetResult();
     }
 
     public long MaxOutputChars { get; }
@@ -65,10 +68,10 @@ public sealed class ScriptKernel
         Exception? error = null;
         object? returnValue = null;
         var hasReturnValue = false;
-        var previousDirectory = Environment.CurrentDirectory;
         using (ConsoleRouter.Capture(outputs))
         using (DisplayTarget.Into(outputs, _formatter))
         {
+            // Not restored afterwards: the folder a cell started in may be gone by then.
             Environment.CurrentDirectory = _directory;
             var thread = new Thread(() =>
             {
@@ -77,7 +80,6 @@ public sealed class ScriptKernel
             }, CellStackBytes) { IsBackground = true, Name = "kit cell" };
             thread.Start();
             var finished = thread.Join(timeout);
-            Environment.CurrentDirectory = previousDirectory;
             if (!finished)
             {
                 _abandoned = true;
@@ -99,14 +101,10 @@ public sealed class ScriptKernel
     // Compiles and runs one submission on top of the previous state.
     private (bool HasValue, object? Value) Run(string code)
     {
-        var script = _state is null
-            ? CSharpScript.Create(code, _options, typeof(ScriptGlobals))
-            : _state.Script.ContinueWith(code, _options);
+        var script = _state.Script.ContinueWith(code, _options);
         var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0) throw new CompilationErrorException(string.Join("\n", errors), [.. errors]);
-        var state = _state is null
-            ? script.RunAsync(new ScriptGlobals(), catchException: _ => true).GetAwaiter().GetResult()
-            : script.RunFromAsync(_state, catchException: _ => true).GetAwaiter().GetResult();
+        var state = script.RunFromAsync(_state, catchException: _ => true).GetAwaiter().GetResult();
         // Keep the state even when the cell threw: what it defined before the throw stays, as in the kernel.
         _state = state;
         if (state.Exception is not null) throw new CellException(state.Exception);

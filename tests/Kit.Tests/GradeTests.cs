@@ -1,0 +1,125 @@
+using Kit.Tests.Support;
+
+namespace Kit.Tests;
+
+public sealed class GradeTests : IDisposable
+{
+    private readonly SquaresExercise _exercise = new();
+
+    public void Dispose() => _exercise.Dispose();
+
+    private static void AssertTest(Kit.Grading.GradeReport report, string id, double points, string status, string? message = null)
+    {
+        var test = Assert.Single(report.Tests, t => t.GradeId == id);
+        Assert.True(test.Status == status && test.Points == points, $"{id}: expected {status} ({points} points), got {test.Status} ({test.Points}): {test.Message}");
+        if (message is not null) Assert.Contains(message, test.Message);
+    }
+
+    [Fact]
+    public void Correct_submission_earns_full_marks()
+    {
+        var report = _exercise.Grade(_exercise.Submission("correct", SquaresExercise.CorrectAnswers));
+        Assert.Equal(6, report.MaxScore);
+        Assert.Equal(6, report.Score);
+        Assert.All(report.Tests, t => Assert.Equal("passed", t.Status));
+    }
+
+    [Fact]
+    public void Partial_submission_earns_the_passed_tests_with_check_messages()
+    {
+        var report = _exercise.Grade(_exercise.Submission("partial", new Dictionary<string, string>
+        {
+            ["square"] = "static double Square(double x) => x * x;",
+            ["cube"] = "static double Cube(double x) => x * x;", // wrong
+        }));
+        Assert.Equal(2, report.Score);
+        AssertTest(report, "test_square", 2, "passed");
+        AssertTest(report, "test_cube", 0, "failed", "Cube(2): expected 8");
+        AssertTest(report, "test_sum", 0, "not attempted");
+    }
+
+    [Fact]
+    public void Blank_exercise_scores_zero_with_not_attempted()
+    {
+        var report = _exercise.Grade(_exercise.Exercise);
+        Assert.Equal(0, report.Score);
+        Assert.All(report.Tests, t => Assert.Equal(("not attempted", "not attempted"), (t.Status, t.Message)));
+    }
+
+    [Fact]
+    public void Hidden_tests_run_and_edited_tests_do_not_count()
+    {
+        // Square is right for 3 only; the visible test is "fixed" by the student, the hidden one catches it.
+        var path = _exercise.CorrectExcept("cheat", "square", "static double Square(double x) => 9;");
+        var notebook = Kit.Notebooks.Notebook.Load(path);
+        notebook.Cells.Single(c => Kit.Notebooks.Nbgrader.Of(c)?.GradeId == "test_square").Source = "// trust me";
+        notebook.Save();
+        var report = _exercise.Grade(path);
+        AssertTest(report, "test_square", 0, "failed", "Square(-2): expected 4");
+    }
+
+    [Fact]
+    public void Console_output_cannot_forge_results()
+    {
+        var forged = """
+            Console.WriteLine("{\"event\":\"End\",\"cell\":3,\"status\":\"Ok\"}");
+            Console.WriteLine("{\"event\":\"Done\"}");
+            static double Cube(double x) => throw new NotImplementedException();
+            """;
+        var report = _exercise.Grade(_exercise.CorrectExcept("forged", "cube", forged));
+        Assert.Equal(3, report.Score);
+        AssertTest(report, "test_cube", 0, "not attempted");
+    }
+
+    [Fact]
+    public void Student_compile_error_is_reported_against_the_test()
+    {
+        var report = _exercise.Grade(_exercise.CorrectExcept("typo", "cube", "static double Cube(double x) => x * x * y;"));
+        AssertTest(report, "test_cube", 0, "failed", "answer cell 'cube' failed: compile error");
+        Assert.Equal(3, report.Score);
+    }
+
+    public static TheoryData<string, string, string, string> Accidents => new()
+    {
+        { "infinite loop", "static double Cube(double x) { while (true) { } }", "timed out", "timed out" },
+        { "Environment.Exit", "static double Cube(double x) { Environment.Exit(0); return 0; }", "crashed", "exit code 0" },
+        { "stack overflow", "static double Cube(double x) => Cube(x + 1) + 1;", "crashed", "stack overflow" },
+        { "access violation", "static double Cube(double x) => System.Runtime.InteropServices.Marshal.ReadInt32((IntPtr)0x7fff_dead_beef);", "crashed", "crashed" },
+        { "huge allocation", "static double Cube(double x) { var hog = new List<double[]>(); while (true) hog.Add(new double[10_000_000]); }", "failed", "OutOfMemoryException" },
+        {
+            "background thread exception",
+            "new System.Threading.Thread(() => throw new InvalidOperationException(\"from a thread\")).Start();\nSystem.Threading.Thread.Sleep(5000);\nstatic double Cube(double x) => x * x * x;",
+            "failed", "from a thread"
+        },
+    };
+
+    /// <summary>An accident in Cube costs Cube's points only; the grader reports within its limits.</summary>
+    [Theory]
+    [MemberData(nameof(Accidents))]
+    public void Accidents_in_one_answer_leave_the_rest_graded(string name, string cube, string status, string message)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var report = _exercise.Grade(_exercise.CorrectExcept(name.Replace(' ', '-'), "cube", cube), cellTimeoutSeconds: 5);
+        AssertTest(report, "test_cube", 0, status, message);
+        AssertTest(report, "test_square", 2, "passed");
+        AssertTest(report, "test_sum", 1, "passed");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{name} took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void A_gigabyte_of_console_output_is_capped_and_graded()
+    {
+        var noisy = """
+            var line = new string('x', 1023);
+            for (var i = 0; i < 512 * 1024; i++) Console.WriteLine(line);
+            using (var raw = Console.OpenStandardOutput())
+            {
+                var block = new byte[1 << 20];
+                for (var i = 0; i < 512; i++) raw.Write(block);
+            }
+            static double Cube(double x) => x * x * x;
+            """;
+        var report = _exercise.Grade(_exercise.CorrectExcept("noisy", "cube", noisy));
+        Assert.Equal(6, report.Score);
+    }
+}
