@@ -12,12 +12,14 @@ public static class Cli
     {
         // In CI logs (no terminal) keep messages on one line instead of wrapping at 80 columns.
         if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 250;
-        var root = new RootCommand("Teaching kit: run notebooks headless, generate exercises, grade submissions.")
+        var root = new RootCommand("Teaching kit: run notebooks headless, generate exercises, grade submissions, trace, benchmark.")
         {
             RunCommand.Create(),
             GenerateCommand.Create(),
             GradeCommand.Create(),
             GradeWorker.CreateCommand(),
+            Tracing.TraceCommand.Create(),
+            Benchmarks.BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using Adjoint;
+using Course;
+using Spectre.Console;
+using static Adjoint.Ad;
+using static Adjoint.Np;
+
+namespace Kit.Benchmarks;
+
+/// <summary>
+/// <c>kit bench gauss|toy</c>: every method of a suite timed in one process, so the ratios are fair.
+/// Prints a table and one machine-readable <c>bench …</c> line per method.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var suite = new Argument<string>("suite") { Description = "gauss (the 6×6 Hessian of the Gaussian/Cauchy likelihood) or toy (the four Jacobian orderings)." };
+        suite.AcceptOnlyFromAmong("gauss", "toy");
+        var n = new Option<int?>("--n") { Description = "Problem size: image side for gauss (default 3000), dimension for toy (default 200)." };
+        var methods = new Option<string[]>("--methods") { Description = "Only these methods (default: all of the suite).", AllowMultipleArgumentsPerToken = true };
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs per method (after warm-up).", DefaultValueFactory = _ => 10 };
+        var command = new Command("bench", "Benchmark AD against finite differences and the hand-written limit.") { suite, n, methods, repeats };
+        command.SetAction(r =>
+        {
+            var chosen = r.GetValue(methods) is { Length: > 0 } m ? m.ToHashSet() : null;
+            return r.GetValue(suite) == "gauss"
+                ? Gauss(r.GetValue(n) ?? 3000, chosen, r.GetValue(repeats))
+                : Toy(r.GetValue(n) ?? 200, chosen, r.GetValue(repeats));
+        });
+        return command;
+    }
+
+    private static readonly double[] Point = [0.1, -0.05, 0.9, 0.55, 0.1, 0.05];
+
+    /// <summary>The 6×6 Hessian of the Gaussian/Cauchy likelihood by every method; <c>hand</c> is the reference.</summary>
+    public static int Gauss(int n, ISet<string>? only, int repeats)
+    {
+        AnsiConsole.MarkupLine($"[bold]gauss[/]: exact 6×6 Hessian of the Cauchy likelihood on a {n}×{n} image ({n * n:N0} pixels), {Environment.ProcessorCount} cores");
+        var data = GaussModel.Simulate(n);
+        var likelihood = new GaussLikelihood(data);
+        var p = Array(Point);
+        var jitHessian = Jit(Hessian(likelihood.Nll));
+        var jitValue = Jit(likelihood.Nll);
+        double JitValue(double[] x) => jitValue(Array(x)).Item;
+        double EagerValue(double[] x) => likelihood.Nll(Array(x)).Item;
+
+        var methods = new (string Name, Func<double[,]> Run, int Repeats)[]
+        {
+            ("hand", () => HandHessian.Fused(data, Point).Hessian, repeats),
+            ("jit", () => jitHessian(p).ToArray2D(), repeats),
+            ("eager", () => Hessian(likelihood.Nll)(p).ToArray2D(), Math.Max(1, repeats / 5)),
+            ("fd-central", () => FiniteDifferences.Hessian(JitValue, Point), Math.Max(1, repeats / 5)),
+            ("fd-numdifftools", () => FiniteDifferences.NumdifftoolsHessian(JitValue, Point), 1),
+            ("fd-numdifftools-eager", () => FiniteDifferences.NumdifftoolsHessian(EagerValue, Point), 1),
+        };
+        return Run("gauss", n, methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "hand").ToArray(), warmups: 1);
+    }
+
+    /// <summary>The toy Hessian by the four orderings and the gradient by JacRev vs JacFwd; fwd-over-rev is the reference.</summary>
+    public static int Toy(int n, ISet<string>? only, int repeats)
+    {
+        AnsiConsole.MarkupLine($"[bold]toy[/]: f(x) = Σ(x² − x³ − x), Hessian at n = {n}, gradient at n = 1000");
+        static Tensor F(Tensor x) => Sum(Pow(x, 2) - Pow(x, 3) - x);
+        var x = Uniform([n], seed: 1);
+        var x1000 = Uniform([1000], seed: 1);
+        var jitted = Jit(JacFwd(JacRev(F)));
+        var methods = new (string Name, Func<double[,]> Run, int Repeats)[]
+        {
+            ("fwd-over-rev", () => JacFwd(JacRev(F))(x).ToArray2D(), repeats * 10),
+            ("rev-over-rev", () => JacRev(JacRev(F))(x).ToArray2D(), repeats * 10),
+            ("rev-over-fwd", () => JacRev(JacFwd(F))(x).ToArray2D(), repeats),
+            ("fwd-over-fwd", () => JacFwd(JacFwd(F))(x).ToArray2D(), repeats),
+            ("hessian", () => Hessian(F)(x).ToArray2D(), repeats * 10),
+            ("jit-fwd-over-rev", () => jitted(x).ToArray2D(), repeats * 10),
+            ("grad-jacrev-n1000", () => Column(JacRev(F)(x1000)), repeats * 10),
+            ("grad-jacfwd-n1000", () => Column(JacFwd(F)(x1000)), Math.Max(3, repeats / 2)),
+        };
+        return Run("toy", n, methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "fwd-over-rev").ToArray(), warmups: 3);
+    }
+
+    private static double[,] Column(Tensor v)
+    {
+        var values = v.ToArray();
+        var result = new double[values.Length, 1];
+        for (int i = 0; i < values.Length; i++) result[i, 0] = values[i];
+        return result;
+    }
+
+    /// <summary>Checks every method against the reference (the first), then times them all.</summary>
+    private static int Run(string suite, int n, (string Name, Func<double[,]> Run, int Repeats)[] methods, int warmups)
+    {
+        var reference = methods[0].Run();
+        foreach (var (name, run, _) in methods.Skip(1))
+        {
+            if (name.StartsWith("grad-")) continue; // a gradient, not the Hessian
+            if (name.StartsWith("fd-numdifftools")) continue; // checked below, after its single timed run
+            var error = RelativeError(run(), reference);
+            AnsiConsole.MarkupLine($"  check {name}: max relative difference from {methods[0].Name} = {error:G3}");
+            if (error > 1e-4) { AnsiConsole.MarkupLine($"[red]{name} disagrees with {methods[0].Name}[/]"); return 1; }
+        }
+
+        var table = new Table().AddColumns("method", "median ms", "min ms", "max ms", "runs", "ratio", "peak MB");
+        var measurements = new List<Measurement>();
+        foreach (var (name, run, repeats) in methods)
+        {
+            double[,]? last = null;
+            bool slow = name.StartsWith("fd-numdifftools");
+            var m = Measurement.Time(suite, name, n, () => last = run(), repeats, slow ? 0 : warmups);
+            if (slow && RelativeError(last!, reference) is var error && error > 1e-3)
+                AnsiConsole.MarkupLine($"[yellow]{name}: max relative difference {error:G3} (finite differences)[/]");
+            measurements.Add(m);
+            Console.WriteLine(m.Line(measurements[0].Median));
+        }
+        foreach (var m in measurements)
+            table.AddRow(m.Method, $"{m.Median:F3}", $"{m.Min:F3}", $"{m.Max:F3}", $"{m.Milliseconds.Count}", $"{m.Median / measurements[0].Median:F2}", $"{m.PeakMegabytes:F0}");
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static double RelativeError(double[,] a, double[,] b)
+    {
+        double scale = 0, worst = 0;
+        foreach (var v in b) scale = Math.Max(scale, Math.Abs(v));
+        for (int i = 0; i < a.GetLength(0); i++)
+            for (int j = 0; j < a.GetLength(1); j++)
+                worst = Math.Max(worst, Math.Abs(a[i, j] - b[i, j]));
+        return worst / Math.Max(scale, double.Epsilon);
+    }
+}
