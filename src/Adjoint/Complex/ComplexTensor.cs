@@ -19,7 +19,7 @@ namespace Adjoint;
 /// leaf that flattens into its two parts; Ad's holomorphic and cotangent conventions (JAX's) are
 /// applied where trees are flattened and rebuilt.
 /// </remarks>
-public sealed class ComplexTensor
+public sealed partial class ComplexTensor
 {
     /// <summary>The real part.</summary>
     public Tensor Real { get; }

@@ -8,7 +8,7 @@ namespace Adjoint
     /// negative log-likelihood over named parameters {"x0", "y0", "amp", "sigma", "rho", "diff"}.
     /// Made from a Jacobian or Hessian of a tree function by <see cref="Tree.ToMatrix"/>.
     /// </summary>
-    public sealed class LabelledMatrix
+    public sealed partial class LabelledMatrix
     {
         public IReadOnlyList<string> RowLabels { get; }
         public IReadOnlyList<string> ColumnLabels { get; }

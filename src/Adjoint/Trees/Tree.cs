@@ -37,7 +37,7 @@ internal sealed record TreeFactor(TreeDef Def, int[][] UnitShapes)
 /// and Hessian of tree functions return): index it by key or position down to a leaf, which
 /// converts to a <see cref="Tensor"/>: <c>Tensor haa = hessian["c"]["a"]["a"];</c>
 /// </remarks>
-public sealed class Tree
+public sealed partial class Tree
 {
     // ------------------------------------------------------------------ static helpers
 

@@ -1,4 +1,5 @@
 using Adjoint;
+using Microsoft.DotNet.Interactive.Formatting;
 using static Adjoint.Ad;
 using static Adjoint.Np;
 
@@ -49,5 +50,16 @@ public class FisherTableTests
         Func<Dictionary<string, Tensor>, Tensor> f = p => p["w"] * p["w"];
         var h = Hessian(f)(new Dictionary<string, Tensor> { ["w"] = Array(1.0, 2.0) });
         Assert.Throws<InvalidOperationException>(() => h.ToMatrix());
+    }
+
+    [Fact]
+    public void NotebooksShowMatricesAsTablesAndTreesAsText()
+    {
+        var matrix = new LabelledMatrix(["a", "b"], ["c"], Array(new double[,] { { 1 }, { 2 } }));
+        Assert.Equal(matrix.ToHtml(), matrix.ToDisplayString("text/html"));
+        Assert.Equal(matrix.ToString(), matrix.ToDisplayString("text/plain"));
+        var tree = new Tree(new Dictionary<string, Tensor> { ["w"] = Array(1.0, 2.0) });
+        Assert.Equal("['w'] (2,)\n[1. 2.]", tree.ToDisplayString("text/plain"));
+        Assert.Contains("<pre>", tree.ToDisplayString("text/html"));
     }
 }
