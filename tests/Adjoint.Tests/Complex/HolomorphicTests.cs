@@ -135,4 +135,19 @@ public class HolomorphicTests
         Assert.Equal("[1.+2.j -0.5+0.3j]", ComplexTensor.Array(new(1, 2), new(-0.5, 0.3)).ToString());
         Assert.Equal("(1-2j)", ((ComplexTensor)new Complex(1, -2)).ToString());
     }
+
+    [Fact]
+    public void Arctan2HasCheckedFirstAndSecondDerivatives() =>
+        CheckGrads(Arctan2, (Array(0.3, -1.2, 2.0), Array(-0.7, 0.4, 1.5)), order: 2, modes: ["fwd", "rev"]);
+
+    [Fact]
+    public void JitCompilesComplexTreeFunctions()
+    {
+        Func<ComplexTensor, ComplexTensor> f = z => Exp(z) * Sin(z);
+        var jitted = Jit(f);
+        var expected = f(Z).ToArray();
+        Close(expected, jitted(Z));
+        Close(expected, jitted(Z)); // from the cached graph
+        Close(JacFwd(f, holomorphic: true)(Z).ToArray(), JacFwd(jitted, holomorphic: true)(Z));
+    }
 }
