@@ -22,14 +22,19 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
         FormattableString.Invariant($"bench {Suite} {Method} n={N} median_ms={Median:G6} ratio={Median / referenceMedian:G6} min_ms={Min:G6} max_ms={Max:G6} runs={Milliseconds.Count} peak_mb={PeakMegabytes:F0}");
 
     /// <summary>
-    /// Warms up, then times <paramref name="repeats"/> runs. Memory is sampled every few milliseconds
-    /// on a background thread (the working set), since the process-wide peak cannot be reset.
+    /// Warms up (at least <paramref name="warmups"/> runs and, for fast methods, half a second, so the
+    /// JIT has tiered up), then times <paramref name="repeats"/> runs. Memory is sampled every few milliseconds
+    /// on a background thread: the managed heap's size (live data plus garbage not yet collected), after
+    /// a full compacting collection before the method starts, so it reflects this method alone.
     /// </summary>
     public static Measurement Time(string suite, string method, int n, Action action, int repeats, int warmups)
     {
-        for (int i = 0; i < warmups; i++) action();
+        var warming = Stopwatch.StartNew();
+        for (int i = 0; i < warmups || (warmups > 0 && warming.Elapsed.TotalSeconds < 0.5); i++) action();
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        GC.Collect();
         using var sampler = new MemorySampler();
         var times = new List<double>();
         for (int i = 0; i < repeats; i++)
@@ -43,7 +48,6 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
 
     private sealed class MemorySampler : IDisposable
     {
-        private readonly Process process = Process.GetCurrentProcess();
         private readonly Thread thread;
         private volatile bool stop;
         private long peak;
@@ -54,8 +58,7 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
             {
                 while (!stop)
                 {
-                    process.Refresh();
-                    peak = Math.Max(peak, process.WorkingSet64);
+                    peak = Math.Max(peak, GC.GetTotalMemory(false));
                     Thread.Sleep(2);
                 }
             }) { IsBackground = true };
