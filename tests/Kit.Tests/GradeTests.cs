@@ -123,3 +123,47 @@ public sealed class GradeTests : IDisposable
         Assert.Equal(6, report.Score);
     }
 }
+
+/// <summary><c>kit grade</c> as a command: folders, reports, exit codes.</summary>
+public sealed class GradeCommandTests : IDisposable
+{
+    private readonly SquaresExercise _exercise = new();
+
+    public void Dispose() => _exercise.Dispose();
+
+    [Fact]
+    public void A_folder_gets_a_class_summary_csv_and_a_json_list()
+    {
+        _exercise.Submission("alice", SquaresExercise.CorrectAnswers);
+        File.Copy(_exercise.Exercise, _exercise.Folder["submissions/bob.ipynb"]); // renamed: found by metadata
+        var result = KitProcess.Run(_exercise.Folder.Path, "grade", "submissions", "--json", "report.json", "--csv", "grades.csv");
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(
+            ["submission,score,max_score,test_square,test_cube,test_sum", "submissions/alice.ipynb,6,6,2,3,1", "submissions/bob.ipynb,0,6,0,0,0"],
+            File.ReadAllLines(_exercise.Folder["grades.csv"]));
+        var reports = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_exercise.Folder["report.json"]))!.AsArray();
+        Assert.Equal(2, reports.Count);
+        Assert.Equal("not attempted", (string?)reports[1]!["tests"]![0]!["status"]);
+        Assert.Equal(6, (double?)reports[0]!["maxScore"]);
+    }
+
+    [Fact]
+    public void Zero_points_is_still_exit_0()
+    {
+        var result = KitProcess.Run(_exercise.Folder.Path, "grade", "exercises/squares.ipynb");
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("0 / 6", result.Output);
+    }
+
+    [Fact]
+    public void Missing_or_malformed_submission_exits_2()
+    {
+        Assert.Equal(2, KitProcess.Run(_exercise.Folder.Path, "grade", "nope.ipynb").ExitCode);
+        _exercise.Folder.Write("bad.ipynb", "{ not json");
+        var result = KitProcess.Run(_exercise.Folder.Path, "grade", "bad.ipynb", "--solution", "solutions/squares.ipynb");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("bad.ipynb: not valid JSON", result.Output);
+        var unmatched = KitProcess.Run(_exercise.Folder.Path, "grade", "bad.ipynb");
+        Assert.Equal(2, unmatched.ExitCode);
+    }
+}

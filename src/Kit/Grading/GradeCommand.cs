@@ -72,8 +72,8 @@ public static class GradeCommand
 
     private static void Print(GradeReport report)
     {
-        var table = new Table { Title = new TableTitle($"{report.Submission}: {report.Score:0.##} / {report.MaxScore:0.##}") }
-            .AddColumns("Test", "Points", "Status", "Message");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{report.Submission}[/]: {report.Score:0.##} / {report.MaxScore:0.##} points ({report.Seconds:0.#} s)");
+        var table = new Table().AddColumns("Test", "Points", "Status", "Message");
         foreach (var t in report.Tests)
         {
             var colour = t.Status == "passed" ? "green" : t.Status == "not attempted" ? "grey" : "red";

@@ -6,7 +6,7 @@ namespace Kit.Grading;
 /// <summary>One graded test cell. Status: passed, failed, not attempted, timed out, crashed, not run.</summary>
 public sealed record TestResult(string GradeId, double Points, double MaxPoints, string Status, string Message);
 
-/// <summary>The report of one submission (the format of <c>kit grade --json</c>, documented in docs/grading.md).</summary>
+/// <summary>The report of one submission (the format of <c>kit grade --json</c>, documented in src/Kit/README.md).</summary>
 public sealed record GradeReport(
     string Submission,
     string Solution,
