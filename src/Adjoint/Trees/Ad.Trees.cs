@@ -10,6 +10,10 @@
 // or a typed lambda: Ad.Grad((Dictionary<string, Tensor> p) => ...). The optional holomorphic
 // parameter also keeps a Func<Tensor, (Tensor, TAux)> on the has_aux overloads: with both needing a
 // default argument, C# picks the more specific Func<Tensor, (Tensor, TAux)>.
+// NotInferredFromArguments: the forms that take the argument (Jvp, Vjp, TraceForward, TraceReverse)
+// type it TArg : TIn, so TIn is inferred from the function only. Otherwise Jvp(Sin, 1.0, 1.0) would
+// infer TIn = double from the argument and fail to convert Sin to Func<double, Tensor> (a compile
+// error, not a fallback to the flat overload).
 namespace Adjoint;
 
 public static partial class Ad
@@ -17,7 +21,8 @@ public static partial class Ad
     // ------------------------------------------------------------------ public forms
 
     /// <summary>Forward mode on trees: f(x) and the tangent J·t, both of f's result structure (complex tangents as they are).</summary>
-    public static (TOut Value, TOut Tangent) Jvp<TIn, TOut>(Func<TIn, TOut> f, TIn primal, TIn tangent)
+    /// <remarks>TArg (the argument's own type, which must be a TIn) keeps <c>Jvp(Sin, 1.0, 1.0)</c> on the flat overload: see NotInferredFromArguments.</remarks>
+    public static (TOut Value, TOut Tangent) Jvp<TIn, TOut, TArg>(Func<TIn, TOut> f, TArg primal, TArg tangent) where TArg : TIn
     {
         var (x, inDef) = Tree.Flatten(primal!);
         var (t, tangentDef) = Tree.Flatten(tangent!);
@@ -32,7 +37,7 @@ public static partial class Ad
     /// Reverse mode on trees: f(x) and the pullback from a cotangent of f's result structure to one of
     /// x's. Complex cotangents follow JAX: the cotangent of z = x + iy is ∂L/∂x − i·∂L/∂y.
     /// </summary>
-    public static (TOut Value, Func<TOut, TIn> Pullback) Vjp<TIn, TOut>(Func<TIn, TOut> f, TIn primal)
+    public static (TOut Value, Func<TOut, TIn> Pullback) Vjp<TIn, TOut, TArg>(Func<TIn, TOut> f, TArg primal) where TArg : TIn
     {
         var (x, inDef) = Tree.Flatten(primal!);
         var flat = new TreeFunction<TIn, TOut>(f, inDef);

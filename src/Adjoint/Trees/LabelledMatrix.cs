@@ -63,18 +63,10 @@ namespace Adjoint
         /// <summary>Labels of the elements of each leaf: the leaf's path, then [i, j] for an element of a non-scalar leaf.</summary>
         private static string[] ElementLabels(TreeFactor factor)
         {
-            var paths = factor.Def.UnitPaths().Select(Label).ToArray();
+            var paths = factor.Def.UnitPaths().Select(TreeDef.Label).ToArray();
             var shapes = factor.UnitShapes;
             return paths.SelectMany((p, k) => shapes[k].Length == 0 ? [p]
                 : Enumerable.Range(0, Shapes.Size(shapes[k])).Select(e => $"{p}[{string.Join(",", Unravel(e, shapes[k]))}]")).ToArray();
-        }
-
-        /// <summary>A path as a short label: <c>['sigma']</c> → sigma, <c>['w'][1]</c> → w.1 (the root alone: x).</summary>
-        private static string Label(string path)
-        {
-            var steps = path.Split('[', StringSplitOptions.RemoveEmptyEntries).Select(s => s.TrimEnd(']').Trim('\''));
-            var label = string.Join(".", steps);
-            return label.Length == 0 ? "x" : label;
         }
 
         private static int[] Unravel(int flat, int[] shape)

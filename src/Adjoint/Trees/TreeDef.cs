@@ -56,6 +56,17 @@ public sealed class TreeDef : IEquatable<TreeDef>
     internal IEnumerable<string> UnitPaths(string prefix = "") =>
         IsUnit ? [prefix] : Children.SelectMany((c, i) => c.UnitPaths(prefix + Step(i)));
 
+    /// <summary>A path as a short label: <c>['sigma']</c> → sigma, <c>['w'][1]</c> → w.1, the root alone → x.</summary>
+    internal static string Label(string path)
+    {
+        var label = string.Join(".", path.Split('[', StringSplitOptions.RemoveEmptyEntries).Select(s => s.TrimEnd(']').Trim('\'')));
+        return label.Length == 0 ? "x" : label;
+    }
+
+    /// <summary>A label for each real leaf (a complex leaf gives label.re and label.im).</summary>
+    internal IEnumerable<string> LeafLabels() => Units().Zip(UnitPaths(), (unit, path) =>
+        unit.Kind == NodeKind.Complex ? [Label(path) + ".re", Label(path) + ".im"] : new[] { Label(path) }).SelectMany(l => l);
+
     /// <summary>The path step to child <paramref name="i"/>: <c>['key']</c> or <c>[i]</c>.</summary>
     internal string Step(int i) => Kind == NodeKind.Dictionary ? $"['{Keys[i]}']" : $"[{i}]";
 

@@ -133,6 +133,12 @@ public class TreeTransformationTests
         var (jacobian, aux) = JacFwd((Tensor x) => (Sin(x), "aux"))(Array(0.0));
         Assertions.Close(Array(new double[,] { { 1.0 } }), jacobian);
         Assert.Equal("aux", aux);
+        // Method groups with double arguments convert to Tensor, as before.
+        var (value, tangent) = Jvp(Sin, 0.0, 1.0);
+        Assertions.Close(1.0, tangent.Item);
+        Assertions.Close(0.0, value.Item);
+        var (_, pullback) = Vjp(Sin, 0.0);
+        Assertions.Close(1.0, pullback(1.0).Item);
     }
 
     [Fact]
