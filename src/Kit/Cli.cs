@@ -20,6 +20,7 @@ public static class Cli
             GradeWorker.CreateCommand(),
             Tracing.TraceCommand.Create(),
             Benchmarks.BenchCommand.Create(),
+            Exporting.ExportCommand.Create(),
             Figures.FiguresCommand.Create(),
         };
         return root.Parse(args).Invoke();
