@@ -42,6 +42,13 @@ public sealed class KernelTests : IDisposable
     }
 
     [Fact]
+    public void Dynamic_works_as_in_the_kernel()
+    {
+        var kernel = new ScriptKernel(_folder.Path);
+        Assert.Equal("3", Nb.Text(Assert.Single(Ok(kernel, "dynamic d = 1; d + 2").Outputs)));
+    }
+
+    [Fact]
     public void Console_output_and_displays_keep_their_order()
     {
         var kernel = new ScriptKernel(_folder.Path);
@@ -65,6 +72,15 @@ public sealed class KernelTests : IDisposable
         var kernel = new ScriptKernel(_folder.Path);
         Assert.Single(Ok(kernel, "display(5)").Outputs);
         Assert.Single(Ok(kernel, "6.Display()").Outputs);
+    }
+
+    [Fact]
+    public void Display_from_a_background_thread_after_the_cell_ended_does_not_crash()
+    {
+        var kernel = new ScriptKernel(_folder.Path);
+        Ok(kernel, "var late = System.Threading.Tasks.Task.Run(async () => { await Task.Delay(200); display(\"late\"); });");
+        Thread.Sleep(600); // no cell is running when the task displays
+        Ok(kernel, "late.Wait();"); // would rethrow if display() had thrown on that thread
     }
 
     [Fact]

@@ -21,7 +21,8 @@ public sealed class Grader(WorkerLimits limits)
         var solution = Notebook.Load(solutionPath);
         Nbgrader.Validate(solution);
         var cells = SubmissionMerger.Merge(solution, Notebook.Load(submissionPath));
-        var outcomes = Run(cells, solution.Directory);
+        // A solution without graded cells (a lesson kept in solutions/) has nothing to grade: don't run it.
+        var outcomes = cells.Any(c => c.IsTest) ? Run(cells, solution.Directory) : new Outcome?[cells.Count];
         var tests = Score(cells, outcomes);
         return new GradeReport(submissionPath, solutionPath, tests.Sum(t => t.Points), tests.Sum(t => t.MaxPoints), tests, Math.Round(clock.Elapsed.TotalSeconds, 2));
     }

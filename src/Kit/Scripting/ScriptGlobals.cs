@@ -25,21 +25,14 @@ public static class DisplayTarget
 
     internal sealed record Target(CellOutputs Outputs, DisplayFormatter Formatter);
 
-    internal static IDisposable Into(CellOutputs outputs, DisplayFormatter formatter)
-    {
-        _current = new Target(outputs, formatter);
-        return new Reset();
-    }
+    // Not reset when the cell ends: a background thread that displays later must not crash the
+    // process (its output goes to the last cell's list, which has been written already).
+    internal static void Into(CellOutputs outputs, DisplayFormatter formatter) => _current = new Target(outputs, formatter);
 
     internal static DisplayedValue Show(object? value, string[] mimeTypes)
     {
         var target = _current ?? throw new InvalidOperationException("display() can only be used while a cell runs.");
         target.Outputs.Add(Outputs.DisplayData(target.Formatter.Format(value, mimeTypes)));
         return new DisplayedValue();
-    }
-
-    private sealed class Reset : IDisposable
-    {
-        public void Dispose() => _current = null;
     }
 }

@@ -68,8 +68,8 @@ public sealed class ScriptKernel
         Exception? error = null;
         object? returnValue = null;
         var hasReturnValue = false;
+        DisplayTarget.Into(outputs, _formatter);
         using (ConsoleRouter.Capture(outputs))
-        using (DisplayTarget.Into(outputs, _formatter))
         {
             // Not restored afterwards: the folder a cell started in may be gone by then.
             Environment.CurrentDirectory = _directory;
@@ -149,8 +149,8 @@ public sealed class ScriptKernel
     {
         var framework = Path.GetDirectoryName(typeof(object).Assembly.Location);
         var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
-        return paths.Where(p => Path.GetDirectoryName(p) == framework && Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal)
-                                || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
+        // The whole shared framework, as the real kernel references it (Microsoft.CSharp gives `dynamic`).
+        return paths.Where(p => Path.GetDirectoryName(p) == framework && p.EndsWith(".dll", StringComparison.Ordinal))
             .Select(p => MetadataReference.CreateFromFile(p));
     }
 
