@@ -1,0 +1,467 @@
+using Adjoint.Primitives;
+
+namespace Adjoint.Gpu;
+
+/// <summary>
+/// Turns a simplified <see cref="Graph"/> into a device program for <see cref="Interpreter"/>.
+/// </summary>
+/// <remarks>
+/// As the CPU's blocked program does, the graph is split by its "pixels": the spatial shape S is the
+/// trailing block of axes that the largest reduction sums over (or, without a reduction, the shape of
+/// the largest output). Then every equation is
+/// <list type="bullet">
+/// <item>prologue: it touches no pixels and needs no sum over them (parameter arithmetic) — the host evaluates it;</item>
+/// <item>body: element-wise over the pixels — an instruction run per pixel on the device;</item>
+/// <item>reduction: a sum or max over exactly the pixels — per-thread partials on the device, then a combine;</item>
+/// <item>epilogue: it touches no pixels and uses a reduction (e.g. the final 6×6 Hessian) — the host.</item>
+/// </list>
+/// Each value of the body holds, per pixel, a small array: its non-spatial ("lead") axes, e.g. the 6
+/// tangent directions of a Hessian. How the primitives move those elements around (broadcasting,
+/// transposes, slices, pads, concatenations) is worked out here, once, as index maps.
+/// </remarks>
+internal sealed class ProgramBuilder
+{
+    public enum Phase { Prologue, Body, Reduction, Epilogue }
+
+    /// <summary>An operand as the interpreter reads it: where it lives and its per-pixel shape.</summary>
+    public sealed record Operand(Place Place, long Base, int[] PixelShape)
+    {
+        public int Count => Shapes.Size(PixelShape);
+    }
+
+    private readonly Graph graph;
+    private int[] spatial = [];
+    private BlockShapes onePixel = new([], 1);
+    public Phase[] Phases { get; } = [];
+    public long Pixels { get; private set; }
+
+    // The data region: spatial constants (uploaded once), spatial inputs (per call), spatial outputs (read back).
+    public List<(Tensor Tensor, long Offset)> Constants { get; } = [];
+    public List<(int Input, long Offset)> Inputs { get; } = [];
+    public List<(Graph.Variable Variable, long Offset)> Outputs { get; } = [];
+    public long DataLength { get; private set; }
+
+    // The uniforms: small values the same for every pixel. Constants are filled in here; the rest per call.
+    public List<double> UniformConstants { get; } = [];
+    public List<(object Atom, int Offset)> UniformValues { get; } = [];
+    public int UniformLength => UniformConstants.Count;
+
+    /// <summary>Reductions over the pixels: the equation and where its result sits among the W results.</summary>
+    public List<(Graph.Equation Equation, int Offset)> Reductions { get; } = [];
+    public int PartialWidth { get; private set; }
+
+    public List<int> Program { get; } = [];
+    public List<int> Maps { get; } = [];
+    public int Slots { get; private set; }
+
+    private readonly Dictionary<object, Operand> operands = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Graph.Variable, int> lastUse = [];
+    private readonly List<bool> slotUsed = [];
+
+    /// <summary>The device plan of a graph; throws <see cref="NotSupportedException"/> naming what cannot run on the device.</summary>
+    public ProgramBuilder(Graph graph)
+    {
+        this.graph = graph;
+        // The first candidate for the pixel axes under which every equation can run; () always can
+        // (one "pixel" holding everything: correct, but one thread does all the work).
+        NotSupportedException? failure = null;
+        foreach (var candidate in SpatialCandidates(graph))
+        {
+            spatial = candidate;
+            onePixel = new BlockShapes(spatial, 1);
+            Pixels = Shapes.Size(spatial);
+            try { Phases = Classify(); failure = null; break; }
+            catch (NotSupportedException e) { failure = e; } // the last, with S = (), names what cannot run at all
+        }
+        if (failure is not null) throw failure;
+        Emit();
+        Relocate();
+    }
+
+    /// <summary>
+    /// Memory is [data | uniforms | scratch | partials | results]. While emitting, uniform operands count
+    /// from the start of the uniforms; the data region's size is only known at the end.
+    /// </summary>
+    private void Relocate()
+    {
+        for (int at = 0; at < Program.Count; at += Interpreter.Width)
+            foreach (int operand in (int[])[Interpreter.FA, Interpreter.FB, Interpreter.FC])
+                if (Program[at + operand + Interpreter.OPlace] == (int)Place.Uniform)
+                    Program[at + operand + Interpreter.OBase] = checked((int)(Program[at + operand + Interpreter.OBase] + DataLength));
+    }
+
+    /// <summary>Where the uniforms start in memory.</summary>
+    public long UniformBase => DataLength;
+
+    private bool IsSpatial(int[] shape) => onePixel.IsSpatial(shape);
+
+    private bool IsFlat(int[] shape)
+    {
+        for (int i = 1; i <= Math.Min(shape.Length, spatial.Length); i++)
+            if (shape[^i] != 1) return false;
+        return true;
+    }
+
+    private static int[] ShapeOf(object atom) => atom is Graph.Variable v ? v.Shape : ((Tensor)atom).shape;
+
+    /// <summary>
+    /// Candidates for S, largest first: the trailing axes each reduction sums over (and their trailing
+    /// parts), the outputs' shapes (and theirs), and finally ().
+    /// </summary>
+    private static IEnumerable<int[]> SpatialCandidates(Graph graph)
+    {
+        var blocks = new List<int[]>();
+        foreach (var eq in graph.Equations)
+        {
+            if (eq.Primitive is not Reduction r) continue;
+            var input = ShapeOf(eq.Inputs[0]);
+            var axes = r.Axes.Select(a => a + input.Length - r.Rank).ToArray();
+            if (axes.Length == 0) continue;
+            int first = axes.Min();
+            if (axes.Length == input.Length - first && axes.Max() == input.Length - 1) blocks.Add(input[first..]);
+        }
+        blocks.AddRange(graph.Outputs.OfType<Graph.Variable>().Select(v => v.Shape));
+        var candidates = blocks.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => b[i..]))
+            .Where(c => Shapes.Size(c) > 1)
+            .DistinctBy(c => Shapes.Format(c))
+            .OrderByDescending(c => Shapes.Size(c)).ThenBy(c => c.Length);
+        return candidates.Append([]);
+    }
+
+    private Phase[] Classify()
+    {
+        var phases = new Phase[graph.Equations.Length];
+        var afterReduction = new HashSet<Graph.Variable>();
+        for (int e = 0; e < graph.Equations.Length; e++)
+        {
+            var eq = graph.Equations[e];
+            var shapes = eq.Inputs.Select(ShapeOf).ToArray();
+            bool late = eq.Inputs.OfType<Graph.Variable>().Any(afterReduction.Contains);
+            bool touchesPixels = shapes.Any(IsSpatial) || IsSpatial(eq.Output.Shape);
+            if (!touchesPixels)
+            {
+                phases[e] = late ? Phase.Epilogue : Phase.Prologue;
+                if (late) afterReduction.Add(eq.Output);
+                continue;
+            }
+            if (late)
+                throw Unsupported(eq, "it works on the pixels after a sum over all of them (that needs two passes over the data)");
+            if (eq.Primitive is Reduction r && ReducesExactlyThePixels(r, shapes[0]))
+            {
+                phases[e] = Phase.Reduction;
+                afterReduction.Add(eq.Output);
+            }
+            else if (!shapes.Append(eq.Output.Shape).All(s => IsSpatial(s) || IsFlat(s)))
+                throw Unsupported(eq, $"its shapes {string.Join(", ", shapes.Select(s => Shapes.Format(s)))} mix the pixel axes {Shapes.Format(spatial)} with others");
+            else if (!WorksPixelByPixel(eq.Primitive, shapes))
+                throw Unsupported(eq, "it moves values between pixels");
+            else phases[e] = Phase.Body;
+        }
+        return phases;
+    }
+
+    private static NotSupportedException Unsupported(Graph.Equation eq, string why) =>
+        new($"Adjoint.Gpu cannot run the primitive '{eq.Primitive.Name}' ({eq.Primitive}) on the device: {why}. " +
+            "Use Ad.Jit (CPU) for this function.");
+
+    private bool ReducesExactlyThePixels(Reduction r, int[] input)
+    {
+        int offset = input.Length - r.Rank;
+        var axes = r.Axes.Select(a => a + offset).Order().ToArray();
+        return IsSpatial(input) && axes.SequenceEqual(Enumerable.Range(input.Length - spatial.Length, spatial.Length));
+    }
+
+    /// <summary>Whether the primitive leaves the pixel axes alone (as BlockedProgram requires of its blocks).</summary>
+    private bool WorksPixelByPixel(Primitive p, int[][] inputs) => p switch
+    {
+        Unary or Binary or WhereP => true,
+        Reduction r => !r.Axes.Any(a => a + inputs[0].Length - r.Rank >= inputs[0].Length - spatial.Length),
+        TransposeP t => t.Permutation.TakeLast(Math.Min(spatial.Length, t.Permutation.Length))
+            .SequenceEqual(Enumerable.Range(t.Permutation.Length - Math.Min(spatial.Length, t.Permutation.Length), Math.Min(spatial.Length, t.Permutation.Length))),
+        ConcatenateP c => c.Axis < c.Rank - spatial.Length,
+        SliceP s when IsSpatial(inputs[0]) && !IsSpatial(s.Stop) => false,
+        ReshapeP or BroadcastP or SliceP or PadP => p.OnBlocks(onePixel) is not null,
+        _ => throw new NotSupportedException(
+            $"Adjoint.Gpu cannot run the primitive '{p.Name}' ({p}) on the device: the device interpreter has no kernel for it. Use Ad.Jit (CPU) for this function."),
+    };
+
+    // ---------------------------------------------------------------- emitting the program
+
+    private void Emit()
+    {
+        // Last use of each value by the device part (a reshape's input lives as long as its output: they share slots).
+        var outputs = graph.Outputs.OfType<Graph.Variable>().ToHashSet();
+        for (int e = graph.Equations.Length - 1; e >= 0; e--)
+        {
+            if (Phases[e] is not (Phase.Body or Phase.Reduction)) continue;
+            var eq = graph.Equations[e];
+            int last = lastUse.TryGetValue(eq.Output, out var l) ? l : e;
+            foreach (var v in eq.Inputs.OfType<Graph.Variable>())
+            {
+                int use = eq.Primitive is ReshapeP ? last : e;
+                lastUse[v] = Math.Max(lastUse.TryGetValue(v, out var u) ? u : -1, use);
+            }
+        }
+
+        // Values whose storage is freed after each equation (a reshape's output shares its input's slots, so only
+        // the input, whose last use covers the output's, frees them).
+        var freeAfter = graph.Equations.Select(_ => new List<Graph.Variable>()).ToArray();
+        var shared = graph.Equations.Where(eq => eq.Primitive is ReshapeP).Select(eq => eq.Output).ToHashSet();
+        foreach (var (v, e) in lastUse)
+            if (!shared.Contains(v)) freeAfter[e].Add(v);
+
+        for (int e = 0; e < graph.Equations.Length; e++)
+        {
+            var eq = graph.Equations[e];
+            if (Phases[e] == Phase.Reduction) EmitReduction(eq);
+            else if (Phases[e] == Phase.Body)
+            {
+                EmitBody(eq);
+                if (outputs.Contains(eq.Output) && IsSpatial(eq.Output.Shape)) EmitStore(eq.Output);
+                if (!lastUse.ContainsKey(eq.Output) && !shared.Contains(eq.Output)) freeAfter[e].Add(eq.Output); // stored, never read again
+            }
+            else continue;
+            foreach (var v in freeAfter[e])
+                if (operands.TryGetValue(v, out var op) && op.Place == Place.Scratch) Free(op);
+        }
+    }
+
+    /// <summary>The operand of an atom, registering inputs, constants and host values on first use.</summary>
+    private Operand OperandOf(object atom)
+    {
+        if (operands.TryGetValue(atom, out var known)) return known;
+        var shape = ShapeOf(atom);
+        Operand operand;
+        if (IsSpatial(shape))
+        {
+            // A per-pixel array read from the data region: a constant (the image) or an input of the graph.
+            long offset = DataLength;
+            DataLength += Shapes.Size(shape);
+            if (atom is Tensor t) Constants.Add((t, offset));
+            else
+            {
+                int input = Array.IndexOf(graph.Inputs, (Graph.Variable)atom);
+                if (input < 0) throw new InvalidOperationException($"Adjoint.Gpu: value {atom} has no place on the device.");
+                Inputs.Add((input, offset));
+            }
+            operand = new Operand(Place.Data, offset, onePixel.Map(shape));
+        }
+        else
+        {
+            // The same for every pixel: a constant, an input, or a value the host computed before the launch.
+            int offset = UniformConstants.Count;
+            if (atom is Tensor t) UniformConstants.AddRange(t.Data);
+            else
+            {
+                UniformConstants.AddRange(new double[Shapes.Size(shape)]);
+                UniformValues.Add((atom, offset));
+            }
+            operand = new Operand(Place.Uniform, offset, shape);
+        }
+        return operands[atom] = operand;
+    }
+
+    private Operand Uniform(double value)
+    {
+        UniformConstants.Add(value);
+        return new Operand(Place.Uniform, UniformConstants.Count - 1, []);
+    }
+
+    private Operand NewValue(Graph.Variable v)
+    {
+        var shape = onePixel.Map(v.Shape);
+        return operands[v] = new Operand(Place.Scratch, Allocate(Shapes.Size(shape)), shape);
+    }
+
+    private void EmitBody(Graph.Equation eq)
+    {
+        var p = eq.Primitive;
+        var ins = eq.Inputs.Select(OperandOf).ToArray();
+        var shape = onePixel.Map(eq.Output.Shape);
+        switch (p)
+        {
+            case PowConst c:
+                Instruction(OpCode.Binary, Function.PowConst, NewValue(eq.Output), [ins[0], Uniform(c.Exponent)], shape);
+                break;
+            case Unary:
+                Instruction(OpCode.Unary, UnaryFunction(p, eq), NewValue(eq.Output), ins, shape);
+                break;
+            case Binary:
+                Instruction(OpCode.Binary, BinaryFunction(p, eq), NewValue(eq.Output), ins, shape);
+                break;
+            case WhereP:
+                Instruction(OpCode.Select, Function.Sum, NewValue(eq.Output), ins, shape);
+                break;
+            case ReshapeP:
+                // Same elements in the same order: the output shares the input's storage.
+                operands[eq.Output] = ins[0] with { PixelShape = shape };
+                break;
+            case Reduction r:
+                EmitLeadReduction(eq, r, ins[0]);
+                break;
+            default:
+                EmitMove(eq, ins);
+                break;
+        }
+    }
+
+    private static Function UnaryFunction(Primitive p, Graph.Equation eq) => p.Name switch
+    {
+        "neg" => Function.Neg, "exp" => Function.Exp, "log" => Function.Log, "sin" => Function.Sin,
+        "cos" => Function.Cos, "tan" => Function.Tan, "tanh" => Function.Tanh, "sqrt" => Function.Sqrt,
+        "abs" => Function.Abs, "sign" => Function.Sign,
+        _ => throw Unsupported(eq, "the device interpreter has no such function"),
+    };
+
+    private static Function BinaryFunction(Primitive p, Graph.Equation eq) => p.Name switch
+    {
+        "add" => Function.Add, "sub" => Function.Sub, "mul" => Function.Mul, "div" => Function.Div,
+        "pow" => Function.Pow, "max" => Function.Max, "min" => Function.Min, "hypot" => Function.Hypot,
+        "atan2" => Function.Atan2, "lt" => Function.Less, "le" => Function.LessEqual, "gt" => Function.Greater,
+        "ge" => Function.GreaterEqual, "eq" => Function.Equal, "ne" => Function.NotEqual,
+        _ => throw Unsupported(eq, "the device interpreter has no such function"),
+    };
+
+    /// <summary>An element-wise instruction; each operand is read through its broadcasting map.</summary>
+    private void Instruction(OpCode op, Function f, Operand output, Operand[] inputs, int[] shape)
+    {
+        var fields = new int[Interpreter.Width];
+        fields[Interpreter.FOp] = (int)op;
+        fields[Interpreter.FFunction] = (int)f;
+        fields[Interpreter.FCount] = Shapes.Size(shape);
+        fields[Interpreter.FOut] = checked((int)output.Base);
+        int[] at = [Interpreter.FA, Interpreter.FB, Interpreter.FC];
+        for (int j = 0; j < inputs.Length; j++) SetOperand(fields, at[j], inputs[j], BroadcastMap(inputs[j].PixelShape, shape));
+        Program.AddRange(fields);
+    }
+
+    private static void SetOperand(int[] fields, int at, Operand operand, int map)
+    {
+        fields[at + Interpreter.OPlace] = (int)operand.Place;
+        fields[at + Interpreter.OBase] = checked((int)operand.Base);
+        fields[at + Interpreter.OMap] = map;
+    }
+
+    /// <summary>−1 when the operand has the output's per-pixel shape, else the map of which element each output element reads.</summary>
+    private int BroadcastMap(int[] from, int[] to)
+    {
+        if (Shapes.Equal(from, to)) return -1;
+        var indices = Enumerable.Range(0, Shapes.Size(from)).Select(i => (double)i).ToArray();
+        var read = Kernels.Gather(indices, 0, Shapes.BroadcastStrides(from, to), to);
+        int offset = Maps.Count;
+        Maps.AddRange(read.Select(x => (int)x));
+        return offset;
+    }
+
+    /// <summary>
+    /// Structural primitives (broadcast, transpose, slice, pad, concatenate): the primitive itself is
+    /// evaluated once on the host on arrays holding element numbers, which says where each output
+    /// element comes from (0 = a zero of a pad). The device then only copies.
+    /// </summary>
+    private void EmitMove(Graph.Equation eq, Operand[] ins)
+    {
+        var perPixel = eq.Primitive.OnBlocks(onePixel) ?? throw Unsupported(eq, "it moves values between pixels");
+        var shape = onePixel.Map(eq.Output.Shape);
+        var starts = new int[ins.Length + 1];
+        for (int j = 0; j < ins.Length; j++) starts[j + 1] = starts[j] + ins[j].Count;
+        var numbered = ins.Select((op, j) => new Tensor(op.PixelShape, Enumerable.Range(starts[j] + 1, op.Count).Select(x => (double)x).ToArray())).ToArray();
+        var sources = perPixel.Eval(numbered, shape).Data;
+
+        var output = NewValue(eq.Output);
+        if (sources.Any(s => s == 0)) Instruction(OpCode.Zero, Function.Sum, output, [], shape);
+        for (int j = 0; j < ins.Length; j++)
+        {
+            var pairs = new List<int>();
+            for (int k = 0; k < sources.Length; k++)
+                if (sources[k] > starts[j] && sources[k] <= starts[j + 1]) pairs.AddRange([k, (int)sources[k] - 1 - starts[j]]);
+            if (pairs.Count > 0) PairInstruction(OpCode.Move, Function.Sum, output, ins[j], pairs, shape);
+        }
+    }
+
+    /// <summary>A sum or max over some of the per-pixel axes: out[dst] ∘= in[src] for every input element.</summary>
+    private void EmitLeadReduction(Graph.Equation eq, Reduction r, Operand input)
+    {
+        var inShape = input.PixelShape;
+        int offset = inShape.Length - r.Rank;
+        var reduced = new bool[inShape.Length];
+        foreach (int a in r.Axes) reduced[offset + a] = true;
+        var strides = Shapes.Strides(inShape);
+        var pairs = new List<int>();
+        for (int src = 0; src < input.Count; src++)
+        {
+            int dst = 0;
+            for (int d = 0; d < inShape.Length; d++)
+                if (!reduced[d]) dst = dst * inShape[d] + src / strides[d] % inShape[d];
+            pairs.AddRange([dst, src]);
+        }
+        var shape = onePixel.Map(eq.Output.Shape);
+        PairInstruction(OpCode.Reduce, r is MaxP ? Function.Max : Function.Sum, NewValue(eq.Output), input, pairs, shape);
+    }
+
+    private void PairInstruction(OpCode op, Function f, Operand output, Operand input, List<int> pairs, int[] shape)
+    {
+        var fields = new int[Interpreter.Width];
+        fields[Interpreter.FOp] = (int)op;
+        fields[Interpreter.FFunction] = (int)f;
+        fields[Interpreter.FCount] = pairs.Count / 2;
+        fields[Interpreter.FOut] = checked((int)output.Base);
+        fields[Interpreter.FOutLength] = Shapes.Size(shape);
+        SetOperand(fields, Interpreter.FA, input, Maps.Count);
+        Maps.AddRange(pairs);
+        Program.AddRange(fields);
+    }
+
+    /// <summary>A sum or max over exactly the pixels: accumulated per thread, combined after the launch.</summary>
+    private void EmitReduction(Graph.Equation eq)
+    {
+        var input = OperandOf(eq.Inputs[0]);
+        Reductions.Add((eq, PartialWidth));
+        var fields = new int[Interpreter.Width];
+        fields[Interpreter.FOp] = (int)OpCode.Accumulate;
+        fields[Interpreter.FFunction] = (int)(eq.Primitive is MaxP ? Function.Max : Function.Sum);
+        fields[Interpreter.FCount] = input.Count;
+        fields[Interpreter.FOut] = PartialWidth;
+        SetOperand(fields, Interpreter.FA, input, -1);
+        Program.AddRange(fields);
+        PartialWidth += input.Count;
+    }
+
+    /// <summary>Copies a per-pixel value that is an output of the graph into the data region.</summary>
+    private void EmitStore(Graph.Variable v)
+    {
+        var value = operands[v];
+        long offset = DataLength;
+        DataLength += Shapes.Size(v.Shape);
+        Outputs.Add((v, offset));
+        var fields = new int[Interpreter.Width];
+        fields[Interpreter.FOp] = (int)OpCode.Store;
+        fields[Interpreter.FCount] = value.Count;
+        fields[Interpreter.FOut] = checked((int)offset);
+        SetOperand(fields, Interpreter.FA, value, -1);
+        Program.AddRange(fields);
+    }
+
+    // ---------------------------------------------------------------- scratch slots (first fit)
+
+    private int Allocate(int count)
+    {
+        for (int start = 0; ; start++)
+        {
+            int run = 0;
+            while (run < count && start + run < slotUsed.Count && !slotUsed[start + run]) run++;
+            if (run == count || start + run == slotUsed.Count)
+            {
+                while (slotUsed.Count < start + count) slotUsed.Add(false);
+                for (int i = 0; i < count; i++) slotUsed[start + i] = true;
+                Slots = Math.Max(Slots, slotUsed.Count);
+                return start;
+            }
+            start += run;
+        }
+    }
+
+    private void Free(Operand op)
+    {
+        for (int i = 0; i < op.Count; i++) slotUsed[(int)op.Base + i] = false;
+    }
+}
