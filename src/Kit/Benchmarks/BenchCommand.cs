@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Adjoint;
+using Adjoint.Gpu;
 using Course;
 using Spectre.Console;
 using static Adjoint.Ad;
@@ -20,12 +21,14 @@ public static class BenchCommand
         var n = new Option<int?>("--n") { Description = "Problem size: image side for gauss (default 3000), dimension for toy (default 200)." };
         var methods = new Option<string[]>("--methods") { Description = "Only these methods (default: all of the suite).", AllowMultipleArgumentsPerToken = true };
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per method (after warm-up).", DefaultValueFactory = _ => 10 };
-        var command = new Command("bench", "Benchmark AD against finite differences and the hand-written limit.") { suite, n, methods, repeats };
+        var device = new Option<string>("--device") { Description = "gpu: also time the Hessian on an ILGPU accelerator (gauss; CUDA if present, else ILGPU's CPU accelerator).", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "gpu");
+        var command = new Command("bench", "Benchmark AD against finite differences and the hand-written limit.") { suite, n, methods, repeats, device };
         command.SetAction(r =>
         {
             var chosen = r.GetValue(methods) is { Length: > 0 } m ? m.ToHashSet() : null;
             return r.GetValue(suite) == "gauss"
-                ? Gauss(r.GetValue(n) ?? 3000, chosen, r.GetValue(repeats))
+                ? Gauss(r.GetValue(n) ?? 3000, chosen, r.GetValue(repeats), r.GetValue(device) == "gpu")
                 : Toy(r.GetValue(n) ?? 200, chosen, r.GetValue(repeats));
         });
         return command;
@@ -34,7 +37,7 @@ public static class BenchCommand
     private static readonly double[] Point = [0.1, -0.05, 0.9, 0.55, 0.1, 0.05];
 
     /// <summary>The 6×6 Hessian of the Gaussian/Cauchy likelihood by every method; <c>hand</c> is the reference.</summary>
-    public static int Gauss(int n, ISet<string>? only, int repeats)
+    public static int Gauss(int n, ISet<string>? only, int repeats, bool gpu = false)
     {
         AnsiConsole.MarkupLine($"[bold]gauss[/]: exact 6×6 Hessian of the Cauchy likelihood on a {n}×{n} image ({n * n:N0} pixels), {Environment.ProcessorCount} cores");
         var data = GaussModel.Simulate(n);
@@ -44,6 +47,9 @@ public static class BenchCommand
         var jitValue = Jit(likelihood.Nll);
         double JitValue(double[] x) => jitValue(Array(x)).Item;
         double EagerValue(double[] x) => likelihood.Nll(Array(x)).Item;
+        using var backend = gpu ? new GpuBackend() : null;
+        if (backend is not null) AnsiConsole.MarkupLine($"  gpu: {Markup.Escape(backend.Description)}");
+        var gpuHessian = backend?.Jit(Hessian(likelihood.Nll));
 
         var methods = new (string Name, int N, Func<double[,]> Run, int Repeats)[]
         {
@@ -54,7 +60,9 @@ public static class BenchCommand
             ("fd-numdifftools", n, () => FiniteDifferences.NumdifftoolsHessian(JitValue, Point), 1),
             ("fd-numdifftools-eager", n, () => FiniteDifferences.NumdifftoolsHessian(EagerValue, Point), 1),
         };
-        return Run("gauss", methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "hand").ToArray(), warmups: 1);
+        if (gpuHessian is not null) methods = [.. methods, ("gpu", n, () => gpuHessian(p).ToArray2D(), repeats)];
+        var devices = backend is null ? null : new Dictionary<string, string> { ["gpu"] = backend.Device };
+        return Run("gauss", methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "hand" || m.Name == "gpu").ToArray(), warmups: 1, devices);
     }
 
     /// <summary>The toy Hessian by the four orderings and the gradient by JacRev vs JacFwd; fwd-over-rev is the reference.</summary>
@@ -88,7 +96,8 @@ public static class BenchCommand
     }
 
     /// <summary>Checks every method against the reference (the first), then times them all.</summary>
-    private static int Run(string suite, (string Name, int N, Func<double[,]> Run, int Repeats)[] methods, int warmups)
+    private static int Run(string suite, (string Name, int N, Func<double[,]> Run, int Repeats)[] methods, int warmups,
+        IReadOnlyDictionary<string, string>? devices = null)
     {
         var reference = methods[0].Run();
         foreach (var (name, _, run, _) in methods.Skip(1))
@@ -110,7 +119,7 @@ public static class BenchCommand
             if (slow && RelativeError(last!, reference) is var error && error > 1e-3)
                 AnsiConsole.MarkupLine($"[yellow]{name}: max relative difference {error:G3} (finite differences)[/]");
             measurements.Add(m);
-            Console.WriteLine(m.Line(measurements[0].Median));
+            Console.WriteLine(m.Line(measurements[0].Median) + (devices?.TryGetValue(name, out var device) == true ? $" device=\"{device}\"" : ""));
         }
         foreach (var m in measurements)
             table.AddRow(m.Method, $"{m.N}", $"{m.Median:F3}", $"{m.Min:F3}", $"{m.Max:F3}", $"{m.Milliseconds.Count}", $"{m.Median / measurements[0].Median:F2}", $"{m.PeakMegabytes:F0}");
