@@ -169,8 +169,32 @@ internal static class Kernels
 
     public static double[] Transpose(double[] x, int[] shape, int[] perm)
     {
+        int rank = shape.Length;
+        if (rank >= 2 && perm[^1] == rank - 2 && perm[^2] == rank - 1 && perm[..^2].SequenceEqual(Enumerable.Range(0, rank - 2)))
+            return SwapLastTwo(x, shape);
         var strides = Shapes.Strides(shape);
         return Gather(x, 0, perm.Select(p => strides[p]).ToArray(), perm.Select(p => shape[p]).ToArray());
+    }
+
+    /// <summary>
+    /// Transposes each matrix of a stack in 32×32 tiles, so that both the reads and the writes of a
+    /// tile stay in cache (a plain loop strides through memory on one side).
+    /// </summary>
+    private static double[] SwapLastTwo(double[] x, int[] shape)
+    {
+        int rows = shape[^2], cols = shape[^1], size = rows * cols;
+        var result = NewArray(x.Length);
+        const int tile = 32;
+        for (int m = 0; m < x.Length; m += size)
+            for (int i0 = 0; i0 < rows; i0 += tile)
+                for (int j0 = 0; j0 < cols; j0 += tile)
+                {
+                    int iEnd = Math.Min(i0 + tile, rows), jEnd = Math.Min(j0 + tile, cols);
+                    for (int i = i0; i < iEnd; i++)
+                        for (int j = j0; j < jEnd; j++)
+                            result[m + j * rows + i] = x[m + i * cols + j];
+                }
+        return result;
     }
 
     /// <summary>Matrix product over the last two axes, broadcasting the leading ones.</summary>
