@@ -23,7 +23,8 @@ internal sealed class DeviceProgram : IDisposable
     {
         (this.backend, this.graph) = (backend, graph);
         plan = new ProgramBuilder(graph);
-        int threads = backend.Threads, tile = backend.Tile;
+        // A graph with few pixels (one, when everything runs as one "pixel") needs no wide tiles of scratch.
+        int threads = backend.Threads, tile = (int)Math.Min(backend.Tile, Math.Max(1, plan.Pixels));
         long scratchBase = plan.UniformBase + plan.UniformLength;
         long partialBase = scratchBase + (long)Math.Max(plan.Slots, 1) * threads * tile;
         layout = new Layout

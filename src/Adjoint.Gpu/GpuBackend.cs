@@ -87,7 +87,7 @@ public sealed class GpuBackend : IDisposable
                 Tile = 256; // a tile's values stay in the core's cache while it runs through the program
                 groupSize = 2;
                 Threads = 2 * cpuGroups;
-                string why = device == GpuDevice.Cpu ? "CPU requested" : "no CUDA device";
+                string why = device == GpuDevice.Cpu ? "CPU requested" : cudaProblem is null ? "no CUDA device" : $"no CUDA device ({cudaProblem})";
                 Description = $"{why}, using ILGPU CPU accelerator ({Threads} threads)";
             }
             Device = accelerator.Name;
