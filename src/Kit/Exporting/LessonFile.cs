@@ -11,9 +11,10 @@ public sealed class LessonFile
     // Notebooks are compiled like the kernel compiles cells: its default usings instead of the
     // SDK's implicit ones, nullable annotations off, and warnings (an unused local function,
     // say) reported but not fatal. The repository pins package versions centrally; a lesson
-    // names its own (#:package Name@Version), which central management would reject.
+    // names its own (#:package Name@Version), which central management would reject. Lessons
+    // are run, never published: no native AOT, whose trimming analysis flags the display helper.
     private static readonly string[] Properties =
-        ["ImplicitUsings=disable", "Nullable=disable", "TreatWarningsAsErrors=false", "ManagePackageVersionsCentrally=false"];
+        ["ImplicitUsings=disable", "Nullable=disable", "TreatWarningsAsErrors=false", "ManagePackageVersionsCentrally=false", "PublishAot=false"];
 
     private readonly List<string> _projects = [];
     private readonly Dictionary<string, string> _packages = new(StringComparer.OrdinalIgnoreCase);

@@ -11,11 +11,11 @@ public static class NotebookDisplay
 
         static class NotebookDisplay
         {
-            /// <summary>As the notebook's display(value): prints the value's text form (charts go to an HTML file).</summary>
+            /// <summary>As the notebook's display(value): prints the value's text form; HTML (a graph, a chart) goes to a file.</summary>
             public static void display(object value, params string[] mimeTypes)
             {
                 if (value is string html && mimeTypes.Contains("text/html"))
-                    Console.WriteLine($"[HTML output ({html.Length:N0} characters): open the notebook to see it]");
+                    Console.WriteLine($"[HTML output: saved as {Save(html)}; open it in a browser]");
                 else
                     Console.WriteLine(Text(value));
             }
@@ -42,12 +42,12 @@ public static class NotebookDisplay
                     ? (string)toHtml.Invoke(null, [value])
                     : null;
 
-            private static int _charts;
+            private static int _pages;
 
             private static string Save(string html)
             {
                 var lesson = System.IO.Path.GetFileNameWithoutExtension(AppContext.GetData("EntryPointFilePath") as string ?? "lesson");
-                var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lesson-charts", $"{lesson}-{++_charts}.html");
+                var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lesson-html", $"{lesson}-{++_pages}.html");
                 System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path));
                 System.IO.File.WriteAllText(path, html);
                 return path;
