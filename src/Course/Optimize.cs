@@ -6,7 +6,7 @@ namespace Course;
 /// <param name="Gradient">∇f(X).</param>
 /// <param name="Iterations">Number of steps taken.</param>
 /// <param name="Evaluations">Number of calls of the objective (value + derivatives count as one call).</param>
-/// <param name="Converged">True when ‖∇f‖∞ fell below the tolerance.</param>
+/// <param name="Converged">True when ‖∇f‖∞ fell below the tolerance (Newton: or the predicted decrease fell below f's rounding).</param>
 /// <param name="Path">The iterates, starting with the initial point and ending with <see cref="X"/>.</param>
 public sealed record OptimizeResult(double[] X, double Value, double[] Gradient, int Iterations, int Evaluations, bool Converged, IReadOnlyList<double[]> Path)
 {
@@ -26,6 +26,8 @@ public static class Optimize
     /// f(x + t·s) ≤ f(x) + 10⁻⁴·t·∇fᵀs holds (t = 1, ½, ¼, ...). Safeguard: when H is not positive
     /// definite (its Cholesky fails), use H + λI with λ = 10⁻⁶·max|H_ii| growing ×10 until it is
     /// (a Levenberg-style damping that bends the step toward steepest descent).
+    /// Converged: ‖∇f‖∞ ≤ <paramref name="gradTol"/>, or the decrease the step predicts, −∇fᵀs/2,
+    /// is below 10⁻¹⁵·|f| (about f's own rounding level: nothing left to gain).
     /// </summary>
     /// <param name="valueGradHessian">Returns f(x), ∇f(x) and ∇²f(x) (e.g. <see cref="HandHessian.Fused"/> or AD).</param>
     /// <param name="x0">Starting point.</param>
@@ -37,10 +39,18 @@ public static class Optimize
         var path = new List<double[]> { (double[])x.Clone() };
         var current = valueGradHessian(x);
         int evaluations = 1, iter = 0;
-        while (iter < maxIter && !Small(current.Gradient, gradTol))
+        bool converged = Small(current.Gradient, gradTol);
+        while (iter < maxIter && !converged)
         {
             var step = NewtonStep(current.Hessian, current.Gradient);
             double slope = LinAlg.Dot(current.Gradient, step);
+            // −∇fᵀs is twice the decrease the quadratic model predicts; once that is below the
+            // rounding of f itself (big sums over millions of pixels), no step can do better.
+            if (-slope <= 1e-15 * Math.Abs(current.Value))
+            {
+                converged = true;
+                break;
+            }
             double t = 1.0;
             ValueGradHessian trial;
             double[] xNew;
@@ -57,8 +67,9 @@ public static class Optimize
             current = trial;
             path.Add((double[])x.Clone());
             iter++;
+            converged = Small(current.Gradient, gradTol);
         }
-        return new OptimizeResult(x, current.Value, current.Gradient, iter, evaluations, Small(current.Gradient, gradTol), path);
+        return new OptimizeResult(x, current.Value, current.Gradient, iter, evaluations, converged, path);
     }
 
     /// <summary>

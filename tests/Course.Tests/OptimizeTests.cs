@@ -52,6 +52,21 @@ public class OptimizeTests
     }
 
     [Fact]
+    public void Newton_stops_when_no_step_can_beat_rounding()
+    {
+        // gradTol = 0 can never be met; the predicted-decrease test must end the iteration anyway.
+        var model = GaussModel.Simulate(40, seed: 1);
+        var r = Optimize.Newton(p => HandHessian.Fused(model, p), [0.1, 0.1, 0.9, 0.6, 0.0, 0.0], gradTol: 0);
+        Assert.True(r.Converged, r.ToString());
+        Assert.True(r.Iterations < 30, r.ToString());
+        // What is left, the Newton step H⁻¹∇f, is negligible next to the standard errors.
+        var h = HandHessian.Fused(model, r.X).Hessian;
+        var remaining = LinAlg.Solve(h, r.Gradient);
+        var se = LinAlg.StandardErrors(h);
+        for (int k = 0; k < 6; k++) Assert.True(Math.Abs(remaining[k]) < 1e-6 * se[k], $"{GaussModel.ParameterNames[k]}: {remaining[k]:E2} vs se {se[k]:E2}");
+    }
+
+    [Fact]
     public void Gaussian_fit_recovers_the_truth_within_its_standard_errors()
     {
         var model = GaussModel.Simulate(60, seed: 0);
