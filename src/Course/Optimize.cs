@@ -6,7 +6,7 @@ namespace Course;
 /// <param name="Gradient">∇f(X).</param>
 /// <param name="Iterations">Number of steps taken.</param>
 /// <param name="Evaluations">Number of calls of the objective (value + derivatives count as one call).</param>
-/// <param name="Converged">True when ‖∇f‖∞ fell below the tolerance (Newton: or the predicted decrease fell below f's rounding).</param>
+/// <param name="Converged">True when ‖∇f‖∞ fell below the tolerance, or the predicted decrease fell below f's rounding.</param>
 /// <param name="Path">The iterates, starting with the initial point and ending with <see cref="X"/>.</param>
 public sealed record OptimizeResult(double[] X, double Value, double[] Gradient, int Iterations, int Evaluations, bool Converged, IReadOnlyList<double[]> Path)
 {
@@ -98,6 +98,8 @@ public static class Optimize
     /// step length from a line search satisfying the strong Wolfe conditions (c₁ = 10⁻⁴, c₂ = 0.9,
     /// bracketing then bisection-zoom); update
     /// B⁻¹ ← (I − ρsyᵀ)B⁻¹(I − ρysᵀ) + ρssᵀ with ρ = 1/yᵀs (skipped if yᵀs ≤ 0).
+    /// Converged: ‖∇f‖∞ ≤ <paramref name="gradTol"/>, or (once B⁻¹ has been scaled) the predicted
+    /// decrease −∇fᵀp is below 10⁻¹⁵·|f|.
     /// </summary>
     /// <param name="valueGrad">Returns f(x) and ∇f(x).</param>
     /// <param name="x0">Starting point.</param>
@@ -111,8 +113,8 @@ public static class Optimize
         var (f, g) = valueGrad(x);
         int evaluations = 1, iter = 0;
         var hInv = LinAlg.Identity(n);
-        bool scaled = false;
-        while (iter < maxIter && !Small(g, gradTol))
+        bool scaled = false, converged = Small(g, gradTol);
+        while (iter < maxIter && !converged)
         {
             var p = LinAlg.Multiply(hInv, g).Select(v => -v).ToArray();
             if (LinAlg.Dot(p, g) >= 0)
@@ -120,6 +122,11 @@ public static class Optimize
                 // Not a descent direction (rounding): restart from steepest descent.
                 hInv = LinAlg.Identity(n);
                 p = g.Select(v => -v).ToArray();
+            }
+            if (scaled && -LinAlg.Dot(p, g) <= 1e-15 * Math.Abs(f))
+            {
+                converged = true; // the predicted decrease is below f's rounding, as in Newton
+                break;
             }
             var (t, fNew, gNew, used) = WolfeSearch(valueGrad, x, f, g, p);
             evaluations += used;
@@ -141,8 +148,9 @@ public static class Optimize
             (f, g) = (fNew, gNew);
             path.Add((double[])x.Clone());
             iter++;
+            converged = Small(g, gradTol);
         }
-        return new OptimizeResult(x, f, g, iter, evaluations, Small(g, gradTol), path);
+        return new OptimizeResult(x, f, g, iter, evaluations, converged, path);
     }
 
     /// <summary>H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ, expanded: H − ρ(s·(Hy)ᵀ + (Hy)·sᵀ) + (ρ²·yᵀHy + ρ)·ssᵀ.</summary>
