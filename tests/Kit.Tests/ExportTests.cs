@@ -86,13 +86,15 @@ public sealed class ExportTests : IDisposable
     [InlineData("#r \"/usr/lib/some.dll\"", "not the build output of a project")]
     [InlineData("#!connect mssql", "unsupported magic command")]
     [InlineData("var x = ;", "does not compile")]
+    [InlineData("var (total, _) = (2, 3);", "declares 'total' again (first declared in code cell 1)")]
+    [InlineData("int Twice(int x) => 2 * x;", "declares 'Twice' again")]
     public void Reports_what_it_cannot_translate(string code, string expected)
     {
         var path = Path.Combine(_folder, "bad.ipynb");
-        File.WriteAllText(path, Nb.Notebook(Nb.Markdown("# Bad"), Nb.Code(code)));
+        File.WriteAllText(path, Nb.Notebook(Nb.Markdown("# Bad"), Nb.Code("var total = 1;\nint Twice(int x) => x + x;"), Nb.Code(code)));
 
         var error = Assert.Throws<ExportException>(() => LessonExporter.Export(Notebook.Load(path), _folder, "bad.ipynb"));
-        Assert.Contains("code cell 1", error.Message);
+        Assert.Contains("code cell 2", error.Message);
         Assert.Contains(expected, error.Message);
     }
 

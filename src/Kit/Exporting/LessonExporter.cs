@@ -19,11 +19,12 @@ public static partial class LessonExporter
     public static string Export(Notebook notebook, string outputDirectory, string sourceName)
     {
         var lesson = new LessonFile();
+        var declaredIn = new Dictionary<string, int>(); // top-level name -> the code cell declaring it
         var codeCells = 0;
         foreach (var cell in notebook.Cells)
         {
             if (cell.Type == "markdown") lesson.AddComment(cell.Source);
-            else if (cell.IsCode) AddCodeCell(lesson, notebook, cell, ++codeCells, outputDirectory);
+            else if (cell.IsCode) AddCodeCell(lesson, notebook, cell, ++codeCells, outputDirectory, declaredIn);
         }
         var fileName = Path.GetFileNameWithoutExtension(notebook.Path) + ".cs";
         return lesson.Render(
@@ -31,7 +32,7 @@ public static partial class LessonExporter
             $"Run it with: dotnet run {fileName}   (from this folder; .NET 10 SDK)");
     }
 
-    private static void AddCodeCell(LessonFile lesson, Notebook notebook, Cell cell, int number, string outputDirectory)
+    private static void AddCodeCell(LessonFile lesson, Notebook notebook, Cell cell, int number, string outputDirectory, Dictionary<string, int> declaredIn)
     {
         var where = $"{notebook.Path}, code cell {number}";
         CellDirectives directives;
@@ -53,6 +54,13 @@ public static partial class LessonExporter
         if (string.IsNullOrWhiteSpace(code)) return;
 
         var parsed = ScriptCell.Parse(code, where);
+        foreach (var name in parsed.Names.Where(n => n != "_"))
+        {
+            // A later cell may shadow an earlier one's variable in a notebook; one program cannot.
+            if (declaredIn.TryGetValue(name, out var first))
+                throw new ExportException($"{where}: declares '{name}' again (first declared in code cell {first}); a notebook allows that, a C# program does not: rename one of them");
+            declaredIn[name] = number;
+        }
         lesson.AddUsings(parsed.Usings);
         lesson.AddTypes(parsed.Types);
         lesson.AddCode(directives.Time ? Timed(parsed.Statements, number) : parsed.Statements);

@@ -10,7 +10,12 @@ namespace Kit.Exporting;
 /// final expression shown as the cell's value. A file-based app is a top-level program: usings
 /// first, then statements (methods become local functions, fields become locals), then types.
 /// </summary>
-public sealed record ScriptCell(IReadOnlyList<string> Usings, string Statements, IReadOnlyList<string> Types)
+/// <param name="Usings">The cell's using directives, for the top of the file.</param>
+/// <param name="Statements">The cell's code as top-level statements, in order.</param>
+/// <param name="Types">The cell's type declarations, for the end of the file.</param>
+/// <param name="Names">The variables and methods the cell declares at its top level: in a top-level
+/// program they share one scope with every other cell's.</param>
+public sealed record ScriptCell(IReadOnlyList<string> Usings, string Statements, IReadOnlyList<string> Types, IReadOnlyList<string> Names)
 {
     private static readonly CSharpParseOptions ScriptOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
 
@@ -56,8 +61,19 @@ public sealed record ScriptCell(IReadOnlyList<string> Usings, string Statements,
             }
         }
         statements.Add(root.EndOfFileToken.LeadingTrivia.ToFullString()); // comments after the last statement
-        return new ScriptCell(usings, string.Concat(statements), types);
+        return new ScriptCell(usings, string.Concat(statements), types, members.SelectMany(DeclaredNames).ToList());
     }
+
+    private static IEnumerable<string> DeclaredNames(MemberDeclarationSyntax member) => member switch
+    {
+        MethodDeclarationSyntax method => [method.Identifier.ValueText],
+        FieldDeclarationSyntax field => field.Declaration.Variables.Select(v => v.Identifier.ValueText),
+        GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax local } => local.Declaration.Variables.Select(v => v.Identifier.ValueText),
+        GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax function } => [function.Identifier.ValueText],
+        GlobalStatementSyntax { Statement: ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: DeclarationExpressionSyntax declaration } } } =>
+            declaration.Designation.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>().Select(d => d.Identifier.ValueText),
+        _ => [],
+    };
 
     private static string Describe(MemberDeclarationSyntax type) => type switch
     {

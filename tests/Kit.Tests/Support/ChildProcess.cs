@@ -10,7 +10,7 @@ public static class ChildProcess
     public static Result Run(string fileName, IEnumerable<string> args, string workingDirectory, TimeSpan limit,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(fileName)
+        var info = new ProcessStartInfo(OnPath(fileName))
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -30,6 +30,13 @@ public static class ChildProcess
         }
         return new Result(process.ExitCode, stdout.Result + stderr.Result, clock.Elapsed);
     }
+
+    // Process.Start looks for a bare name in the current directory first, which fails once
+    // another test has deleted the folder it ran cells in: search PATH ourselves.
+    private static string OnPath(string program) =>
+        Path.IsPathRooted(program) || program.Contains('/') ? program
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+                .Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists) ?? program;
 
     /// <summary>The dotnet host running the tests (dotnet test sets DOTNET_HOST_PATH).</summary>
     public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
