@@ -39,7 +39,15 @@ public sealed class Graph
         var constantIds = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
         var kept = new List<Equation>();
         object Resolve(object atom) => atom is Variable v && replaced.TryGetValue(v, out var r) ? r : atom;
-        string Id(object atom) => atom is Variable v ? $"v{v.Id}" : $"c{(constantIds.TryGetValue((Tensor)atom, out var k) ? k : constantIds[(Tensor)atom] = constantIds.Count)}";
+        // Small constants (scalars, basis vectors) are the same constant when their values are equal;
+        // large ones (images) by reference, to keep keys short.
+        string Id(object atom) => atom switch
+        {
+            Variable v => $"v{v.Id}",
+            Tensor { Size: <= 64 } t => $"[{string.Join(",", t.shape)}:{string.Join(",", t.Data.Select(d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]",
+            Tensor t => $"c{(constantIds.TryGetValue(t, out var k) ? k : constantIds[t] = constantIds.Count)}",
+            _ => throw new System.Diagnostics.UnreachableException(),
+        };
 
         foreach (var eq in Equations)
         {

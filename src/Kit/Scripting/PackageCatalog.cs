@@ -5,7 +5,8 @@ namespace Kit.Scripting;
 /// <summary>
 /// The NuGet packages a notebook may ask for with <c>#r "nuget: Name, Version"</c>. The kit
 /// cannot download packages, so it serves the ones it carries itself; Plotly.NET.Interactive
-/// (the kernel extension that renders charts) maps to the kit's own chart formatter.
+/// (the kernel extension that renders charts) maps to the kit's own chart formatter, and ILGPU
+/// (for Adjoint.Gpu) is the version Adjoint.Gpu is built with.
 /// </summary>
 public static class PackageCatalog
 {
@@ -15,11 +16,16 @@ public static class PackageCatalog
     {
         var plotly = WithDependencies(typeof(Plotly.NET.GenericChart).Assembly);
         var csharp = plotly.Prepend(typeof(Plotly.NET.CSharp.Chart).Assembly).ToList();
+        var ilgpu = WithDependencies(typeof(ILGPU.Context).Assembly);
+        var algorithms = WithDependencies(typeof(ILGPU.Algorithms.XMath).Assembly);
         return new[]
         {
             new Package("Plotly.NET", Version(plotly[0]), plotly, EnablesCharts: false),
             new Package("Plotly.NET.CSharp", Version(csharp[0]), csharp, EnablesCharts: false),
             new Package("Plotly.NET.Interactive", "any", plotly, EnablesCharts: true),
+            // For Adjoint.Gpu: the kit carries the ILGPU it is built with.
+            new Package("ILGPU", Version(ilgpu[0]), ilgpu, EnablesCharts: false),
+            new Package("ILGPU.Algorithms", Version(algorithms[0]), algorithms, EnablesCharts: false),
         }.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     });
 
