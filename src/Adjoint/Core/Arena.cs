@@ -9,7 +9,11 @@ namespace Adjoint;
 internal sealed class Arena
 {
     [ThreadStatic] private static Arena? current;
-    private readonly List<double[]> buffers = [];
+
+    // One list of buffers per kind of block (e.g. its length): the last block of an image is
+    // shorter, and sharing one list would reallocate every buffer twice per call.
+    private readonly Dictionary<int, List<double[]>> lists = [];
+    private List<double[]> buffers = [];
     private int next;
 
     public static Arena? Current => current;
@@ -25,9 +29,14 @@ internal sealed class Arena
 
     public void Reset() => next = 0;
 
-    /// <summary>Makes this arena the current thread's until the returned scope is disposed.</summary>
-    public Scope Activate()
+    /// <summary>
+    /// Makes this arena the current thread's until the returned scope is disposed, handing out the
+    /// buffers kept for blocks of kind <paramref name="kind"/> from the first one again.
+    /// </summary>
+    public Scope Activate(int kind)
     {
+        if (!lists.TryGetValue(kind, out var list)) lists[kind] = list = [];
+        buffers = list;
         var previous = current;
         current = this;
         Reset();

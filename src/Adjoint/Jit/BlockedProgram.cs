@@ -35,6 +35,9 @@ internal sealed class BlockedProgram
     private readonly Phase[] phases;
     private readonly Dictionary<int, Primitive[]> blockPrimitives = [];
 
+    /// <summary>Arenas kept between calls: a worker's buffers are allocated once, not once per call.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<Arena> arenas = [];
+
     private BlockedProgram(Graph graph, int[] spatial, Phase[] phases, int blockLength)
     {
         (this.graph, this.spatial, this.phases, this.blockLength) = (graph, spatial, phases, blockLength);
@@ -157,10 +160,10 @@ internal sealed class BlockedProgram
         var partials = new double[blocks][][];
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = MaxThreads ?? Environment.ProcessorCount };
-        Parallel.For(0, blocks, options, () => new Arena(), (b, _, arena) =>
+        Parallel.For(0, blocks, options, () => arenas.TryTake(out var kept) ? kept : new Arena(), (b, _, arena) =>
         {
-            using var scope = arena.Activate();
             int start = b * blockLength, length = Math.Min(blockLength, pixels - start);
+            using var scope = arena.Activate(length);
             var primitives = PrimitivesFor(length);
             var map = new BlockShapes(spatial, length);
             var local = new Dictionary<Graph.Variable, Tensor>();
@@ -186,7 +189,7 @@ internal sealed class BlockedProgram
                 Place(local[spatialOutputs[k]], assembled[k], start, length);
             partials[b] = results;
             return arena;
-        }, _ => { });
+        }, arenas.Add);
 
         // Combine the per-block partial results in block order: deterministic for any thread count.
         for (int r = 0; r < reductions.Length; r++)
