@@ -147,6 +147,16 @@ public class BlockedJitTests
     }
 
     [Fact]
+    public void TheExecutionPlanNamesTheFusedBlocks()
+    {
+        var plan = MakeGraph(Hessian(Model.Nll))(Point).Simplify().ExecutionPlan();
+        Assert.StartsWith("block by block over pixels (150, 150) (22,500)", plan);
+        Assert.Contains("fused block body", plan);
+        Assert.Contains("exp×1", plan);
+        Assert.StartsWith("equation by equation", MakeGraph(Models.Toy)(Ones(3)).Simplify().ExecutionPlan());
+    }
+
+    [Fact]
     public void PixelOutputsAreAssembledFromTheBlocks()
     {
         var image = Jit(Model.Model)(Point);

@@ -144,6 +144,20 @@ internal sealed class BlockedProgram
         }
     }
 
+    /// <summary>The plan in words: the spatial shape, block length and what runs where.</summary>
+    public string Describe()
+    {
+        int Count(Phase p) => phases.Count(x => x == p);
+        var body = graph.Equations.Where((_, e) => phases[e] is Phase.Body or Phase.Reduction)
+            .GroupBy(eq => eq.Primitive.Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}");
+        return $"block by block over pixels {Shapes.Format(spatial)} ({pixels:N0}), {blockLength} pixels per block, " +
+               $"{(pixels + blockLength - 1) / blockLength} blocks spread over the cores:\n" +
+               $"  before the blocks: {Count(Phase.Prologue)} equations on parameters (run once)\n" +
+               $"  fused block body:  {Count(Phase.Body)} element-wise equations per block ({string.Join(", ", body)})\n" +
+               $"  per-block partial reductions: {Count(Phase.Reduction)}, combined in block order\n" +
+               $"  after the blocks:  {Count(Phase.Epilogue)} equations on the reduced results";
+    }
+
     public Tensor[] Run(Tensor[] args)
     {
         var values = new Dictionary<Graph.Variable, Tensor>();

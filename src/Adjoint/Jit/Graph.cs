@@ -104,6 +104,15 @@ public sealed class Graph
         return [.. result];
     }
 
+    /// <summary>
+    /// How <c>Ad.Jit</c> executes this graph: block by block over its pixels (which equations run
+    /// once before, inside each fused block, as per-block reductions, and after), or equation by equation.
+    /// Call it on the simplified graph: <c>MakeGraph(f)(x).Simplify().ExecutionPlan()</c>.
+    /// </summary>
+    public string ExecutionPlan() =>
+        BlockedProgram.TryCreate(this)?.Describe()
+        ?? $"equation by equation: {EquationCount} equations (no reduction over a large trailing block of axes, or not element-wise over it)";
+
     /// <summary>Runs the program on concrete arguments, releasing each intermediate after its last use.</summary>
     internal Tensor[] Run(Tensor[] args)
     {
