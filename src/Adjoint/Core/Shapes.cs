@@ -75,6 +75,18 @@ internal static class Shapes
         return r;
     }
 
+    /// <summary>
+    /// <paramref name="actual"/> with its trailing axes <paramref name="from"/> replaced by
+    /// <paramref name="to"/> (leading batch axes kept); the shape rule of reshape and broadcast.
+    /// </summary>
+    public static int[] ReplaceTrailing(int[] actual, int[] from, int[] to, string operation)
+    {
+        var lead = Leading(actual, from.Length, operation);
+        if (!Equal(actual.AsSpan(lead.Length), from))
+            throw new ShapeException($"{operation}: expected trailing shape {Format(from)}, got {Format(actual)}.");
+        return Concat(lead, to);
+    }
+
     /// <summary>The leading axes of <paramref name="actual"/> beyond the <paramref name="declaredRank"/> trailing ones.</summary>
     public static int[] Leading(int[] actual, int declaredRank, string operation)
     {

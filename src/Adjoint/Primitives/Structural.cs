@@ -10,13 +10,7 @@ internal sealed class ReshapeP(int[] from, int[] to) : Primitive
     public override string Name => "reshape";
     public override string Parameters => $"new_sizes={Shapes.Format(to)}";
 
-    public override int[] OutputShape(int[][] s)
-    {
-        var lead = Shapes.Leading(s[0], from.Length, Name);
-        if (!Shapes.Equal(s[0].AsSpan(lead.Length), from))
-            throw new ShapeException($"reshape: expected trailing shape {Shapes.Format(from)}, got {Shapes.Format(s[0])}.");
-        return Shapes.Concat(lead, to);
-    }
+    public override int[] OutputShape(int[][] s) => Shapes.ReplaceTrailing(s[0], from, to, "reshape");
 
     public override Tensor Eval(Tensor[] x, int[] outputShape) => new(outputShape, x[0].Data);
 
@@ -36,13 +30,7 @@ internal sealed class BroadcastP(int[] from, int[] to) : Primitive
     public override string Name => "broadcast_in_dim";
     public override string Parameters => $"shape={Shapes.Format(to)}";
 
-    public override int[] OutputShape(int[][] s)
-    {
-        var lead = Shapes.Leading(s[0], from.Length, Name);
-        if (!Shapes.Equal(s[0].AsSpan(lead.Length), from))
-            throw new ShapeException($"broadcast_to: expected trailing shape {Shapes.Format(from)}, got {Shapes.Format(s[0])}.");
-        return Shapes.Concat(lead, to);
-    }
+    public override int[] OutputShape(int[][] s) => Shapes.ReplaceTrailing(s[0], from, to, "broadcast_to");
 
     public override Tensor Eval(Tensor[] x, int[] outputShape)
     {
