@@ -157,6 +157,15 @@ public class BlockedJitTests
     }
 
     [Fact]
+    public void LargeConstantsAreComputedInTheBlocksNotAtTraceTime()
+    {
+        // The six basis directions broadcast over the image would be 6 × 22 500 values each.
+        var graph = MakeGraph(Hessian(Model.Nll))(Point);
+        int largest = graph.Equations.SelectMany(e => e.Inputs).OfType<Tensor>().Max(t => t.Size);
+        Assert.Equal(150 * 150, largest); // the grid and the observation themselves, nothing bigger
+    }
+
+    [Fact]
     public void PixelOutputsAreAssembledFromTheBlocks()
     {
         var image = Jit(Model.Model)(Point);

@@ -52,6 +52,14 @@ internal static class Dispatch
         return active.Count;
     }
 
+    private static GraphTrace? InnermostGraphTrace()
+    {
+        if (active is null) return null;
+        for (int i = active.Count - 1; i >= 0; i--)
+            if (active[i] is GraphTrace g) return g;
+        return null;
+    }
+
     internal static void Leave(Trace trace)
     {
         if (active is null || active.Count == 0 || active[^1] != trace)
@@ -74,6 +82,11 @@ internal static class Dispatch
             if (top is null || t.Trace.Level > top.Level) top = t.Trace;
         }
         var outputShape = primitive.OutputShape(shapes);
-        return top is null ? primitive.Eval(inputs, outputShape) : top.Process(primitive, inputs, outputShape);
+        if (top is not null) return top.Process(primitive, inputs, outputShape);
+        // Under Jit, a large result of constants (say a basis vector broadcast over an image) is
+        // recorded rather than computed, so the compiled program makes it block by block.
+        if (Shapes.Size(outputShape) > Graph.MaximumFoldedSize && InnermostGraphTrace() is { } graph)
+            return graph.Process(primitive, inputs, outputShape);
+        return primitive.Eval(inputs, outputShape);
     }
 }
