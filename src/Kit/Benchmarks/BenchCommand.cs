@@ -73,6 +73,9 @@ public static class BenchCommand
         var x = Uniform([n], seed: 1);
         var x1000 = Uniform([1000], seed: 1);
         var jitted = Jit(JacFwd(JacRev(F)));
+        // The lecture function: eager overhead per transformation call on scalars.
+        static Tensor Lecture(Tensor x1, Tensor x2) { var a = x1 / x2; var d = a - Exp(x2); return d * (Sin(a) + d); }
+        var lectureGrad = Grad(Lecture, argnums: (0, 1));
         var methods = new (string Name, int N, Func<double[,]> Run, int Repeats)[]
         {
             ("fwd-over-rev", n, () => JacFwd(JacRev(F))(x).ToArray2D(), repeats * 10),
@@ -81,6 +84,7 @@ public static class BenchCommand
             ("fwd-over-fwd", n, () => JacFwd(JacFwd(F))(x).ToArray2D(), repeats),
             ("hessian", n, () => Hessian(F)(x).ToArray2D(), repeats * 10),
             ("jit-fwd-over-rev", n, () => jitted(x).ToArray2D(), repeats * 10),
+            ("grad-lecture", 2, () => { var (g1, g2) = lectureGrad(1.0, 1.0); return Column(Stack(g1, g2)); }, repeats * 100),
             ("grad-jacrev", 1000, () => Column(JacRev(F)(x1000)), repeats * 10),
             ("grad-jacfwd", 1000, () => Column(JacFwd(F)(x1000)), Math.Max(3, repeats / 2)),
         };
