@@ -1,10 +1,12 @@
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
+using Kit.Tests.Support;
 
 namespace Kit.Tests;
 
 /// <summary>The README stays true: its library example runs and prints what it says.</summary>
+[Collection(InProcessKernel.Name)] // redirects Console.Out, as the in-process kernel tests do
 public partial class ReadmeTests
 {
     [GeneratedRegex("```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]

@@ -13,7 +13,8 @@ public sealed class TraceExample
 {
     private readonly Func<Tensor[], Tensor> function;
 
-    internal TraceExample(string name, string description, Func<Tensor[], Tensor> function, params double[] point)
+    /// <summary>An example of your own: <paramref name="function"/> of <c>point.Length</c> inputs, traced at <paramref name="point"/>.</summary>
+    public TraceExample(string name, string description, Func<Tensor[], Tensor> function, params double[] point)
     {
         Name = name;
         Description = description;
