@@ -34,18 +34,26 @@ internal sealed class BlockedProgram
     private readonly int blockLength;
     private readonly Phase[] phases;
     private readonly Dictionary<int, Primitive[]> blockPrimitives = [];
+    private readonly Graph.Variable[] spatialOutputs;
+    private readonly FusedLoop? fused;
 
     /// <summary>Arenas kept between calls: a worker's buffers are allocated once, not once per call.</summary>
     private readonly System.Collections.Concurrent.ConcurrentBag<Arena> arenas = [];
 
-    private BlockedProgram(Graph graph, int[] spatial, Phase[] phases, int blockLength)
+    private BlockedProgram(Graph graph, int[] spatial, Phase[] phases, int blockLength, bool use512)
     {
         (this.graph, this.spatial, this.phases, this.blockLength) = (graph, spatial, phases, blockLength);
         pixels = Shapes.Size(spatial);
+        spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => IsSpatial(v.Shape, spatial)).Distinct().ToArray();
+        var inBlocks = Enumerable.Range(0, phases.Length).Where(e => phases[e] is Phase.Body or Phase.Reduction).ToArray();
+        fused = FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction, spatialOutputs, use512);
     }
 
-    /// <summary>The block plan for a graph, or null when it has no large reduction or cannot be blocked.</summary>
-    public static BlockedProgram? TryCreate(Graph graph)
+    /// <summary>
+    /// The block plan for a graph, or null when it has no large reduction or cannot be blocked. Its body is
+    /// compiled into a <see cref="FusedLoop"/> on 512-bit vectors where the hardware has them (or as asked).
+    /// </summary>
+    public static BlockedProgram? TryCreate(Graph graph, bool? use512 = null)
     {
         if (FindSpatialShape(graph) is not { } spatial) return null;
         var phases = new Phase[graph.Equations.Length];
@@ -77,7 +85,7 @@ internal sealed class BlockedProgram
         // Outputs over the pixels are assembled from the blocks; anything else is fine as it is.
         int pixels = Shapes.Size(spatial);
         int blockLength = Math.Clamp(TargetBlockElements / widest / 8 * 8, Math.Min(256, pixels), pixels);
-        return new BlockedProgram(graph, spatial, phases, blockLength);
+        return new BlockedProgram(graph, spatial, phases, blockLength, use512 ?? System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
     }
 
     private static int[] ShapeOf(object atom) => atom is Graph.Variable v ? v.Shape : ((Tensor)atom).shape;
@@ -151,6 +159,7 @@ internal sealed class BlockedProgram
         var body = graph.Equations.Where((_, e) => phases[e] is Phase.Body or Phase.Reduction)
             .GroupBy(eq => eq.Primitive.Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}");
         return $"block by block over pixels {Shapes.Format(spatial)} ({pixels:N0}), {blockLength} pixels per block, " +
+               (fused is null ? "interpreted, " : $"compiled into one SIMD loop ({fused.Describe()}), ") +
                $"{(pixels + blockLength - 1) / blockLength} blocks spread over the cores:\n" +
                $"  before the blocks: {Count(Phase.Prologue)} equations on parameters (run once)\n" +
                $"  fused block body:  {Count(Phase.Body)} element-wise equations per block ({string.Join(", ", body)})\n" +
@@ -158,7 +167,13 @@ internal sealed class BlockedProgram
                $"  after the blocks:  {Count(Phase.Epilogue)} equations on the reduced results";
     }
 
-    public Tensor[] Run(Tensor[] args)
+    /// <summary>Whether the block body runs as one compiled loop (else it is interpreted primitive by primitive).</summary>
+    public bool IsCompiled => fused is not null;
+
+    public Tensor[] Run(Tensor[] args) => Run(args, interpret: false);
+
+    /// <summary>Runs the program; <paramref name="interpret"/>: evaluate the blocks primitive by primitive even where a compiled loop exists (the reference in tests).</summary>
+    public Tensor[] Run(Tensor[] args, bool interpret)
     {
         var values = new Dictionary<Graph.Variable, Tensor>();
         for (int i = 0; i < graph.Inputs.Length; i++) values[graph.Inputs[i]] = args[i];
@@ -168,13 +183,14 @@ internal sealed class BlockedProgram
             if (phases[e] == Phase.Prologue) Evaluate(e, values);
 
         var reductions = Enumerable.Range(0, phases.Length).Where(e => phases[e] == Phase.Reduction).ToArray();
-        var spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => IsSpatial(v.Shape, spatial)).Distinct().ToArray();
         var assembled = spatialOutputs.Select(v => new double[Shapes.Size(v.Shape)]).ToArray();
         int blocks = (pixels + blockLength - 1) / blockLength;
         var partials = new double[blocks][][];
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = MaxThreads ?? Environment.ProcessorCount };
-        Parallel.For(0, blocks, options, () => arenas.TryTake(out var kept) ? kept : new Arena(), (b, _, arena) =>
+        if (!interpret && fused?.Bind(Value, assembled) is { } loop)
+            Parallel.For(0, blocks, options, b => partials[b] = loop.Run(b * blockLength, Math.Min(blockLength, pixels - b * blockLength)));
+        else Parallel.For(0, blocks, options, () => arenas.TryTake(out var kept) ? kept : new Arena(), (b, _, arena) =>
         {
             int start = b * blockLength, length = Math.Min(blockLength, pixels - start);
             using var scope = arena.Activate(length);

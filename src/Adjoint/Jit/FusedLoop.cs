@@ -1,0 +1,396 @@
+using System.Linq.Expressions;
+using Adjoint.Primitives;
+
+namespace Adjoint;
+
+/// <summary>
+/// The fused block body of a <see cref="BlockedProgram"/> compiled into one SIMD loop over the pixels,
+/// instead of interpreting it one primitive at a time over block-sized arrays.
+/// </summary>
+/// <remarks>
+/// <para><b>The lane model.</b> Inside a block every body value has shape lead + (1, …, 1, m): for each
+/// of the m pixels it holds L = Size(lead) numbers, its <i>lanes</i> (6 tangent directions of a Hessian,
+/// or just 1). Body equations never mix pixels, so the whole body is a fixed program per pixel on
+/// lanes. Which input lane an output lane reads is decided once, at compile time, by running the
+/// primitive on a single pixel (block length 1) with lane numbers as data: broadcasting between lead
+/// axes, reshape, transpose, slice, pad and concatenate all become lane maps; a sum or max over lead
+/// axes adds or maxes lanes. Values that do not vary over the pixels (parameters computed before the
+/// blocks, small constants) are <i>uniform</i>: one number per lane, broadcast to every pixel.</para>
+/// <para><b>Lane program.</b> Each lane is a node: a compile-time constant, a uniform read once per block,
+/// a load from an image, or an operation on other nodes. Building it folds constants, drops symbolic
+/// zeros and ones (0·x = 0, x + 0 = x, as forward-mode AD treats zero tangents; this differs from IEEE
+/// arithmetic only where x is infinite or NaN) and shares equal nodes, so one-hot tangent directions cost
+/// only their non-zero lanes.</para>
+/// <para><b>Code.</b> The live nodes become one System.Linq.Expressions lambda: uniform operations before
+/// the loop; inside it, one Vector512 (or Vector256) local per live node, reused once dead so that the JIT
+/// sees few locals; sums and maxes over the pixels accumulate into one vector per output lane, reduced
+/// horizontally at the end of the block in a fixed order. The pixels after the last full vector
+/// (only in the last block, as block lengths are multiples of 8) run through the same lane program with
+/// scalar arithmetic. A block's result thus depends only on its pixels: deterministic for any thread count.</para>
+/// </remarks>
+internal sealed class FusedLoop
+{
+    /// <summary>Lane programs larger than this are left to the interpreter (the JIT would give up optimising them).</summary>
+    private const int MaximumNodes = 20_000;
+
+    private enum Kind { Constant, Uniform, Load, Operation }
+
+    /// <summary>One lane: Slot is the uniform's index or the loaded image's index; Offset the lane's start in that image.</summary>
+    private sealed record Node(Kind Kind, double Value, int Slot, int Offset, LaneOp? Op, int[] Args, bool Varies);
+
+    /// <summary>Pixel sums/maxes: output lane <see cref="Lane"/> of reduction <see cref="Reduction"/> accumulates node <see cref="Node"/>.</summary>
+    private readonly record struct Accumulation(int Reduction, int Lane, int Node, bool IsMax);
+
+    private readonly record struct Store(int Output, int Lane, int Node);
+
+    private delegate void Kernel(double[][] images, double[] uniforms, double[][] outputs, double[] sums, int start, int count);
+
+    private readonly List<Node> nodes = [];
+    private readonly Dictionary<string, int> numbering = [];
+    private readonly List<object> images = [];                      // atoms loaded per pixel (constants or variables)
+    private readonly List<(object Atom, int Slot)> uniformSources = []; // atoms read once per call into the uniforms
+    private int uniformCount;
+    private readonly List<Accumulation> accumulations = [];
+    private readonly List<Store> stores = [];
+    private int[] reductionLanes = [];
+    private readonly int pixels;
+    private readonly int[] spatial;
+    private Kernel kernel = null!;
+    private int width;
+    private int[] liveOrder = [];
+
+    private FusedLoop(int[] spatial) => (this.spatial, pixels) = (spatial, Shapes.Size(spatial));
+
+    /// <summary>
+    /// Compiles the body and reduction equations (in program order) of a blocked graph, or returns null
+    /// when one of them has no lane form (the interpreter then runs the blocks).
+    /// </summary>
+    public static FusedLoop? TryCompile(Graph graph, int[] spatial, int[] bodyEquations, Func<int, bool> isReduction, Graph.Variable[] spatialOutputs, bool use512)
+    {
+        var loop = new FusedLoop(spatial);
+        return loop.Build(graph, bodyEquations, isReduction, spatialOutputs) && loop.nodes.Count <= MaximumNodes ? loop.Compile(use512) : null;
+    }
+
+    // ---- Building the lane program --------------------------------------------------------------
+
+    private bool Build(Graph graph, int[] bodyEquations, Func<int, bool> isReduction, Graph.Variable[] spatialOutputs)
+    {
+        var onePixel = new BlockShapes(spatial, 1);
+        var lanes = new Dictionary<Graph.Variable, int[]>();
+        var bodyOutputs = bodyEquations.Select(e => graph.Equations[e].Output).ToHashSet();
+        // A non-pixel value computed in the body and needed elsewhere is not kept by the loop.
+        var usedOutside = graph.Equations.Where((_, e) => !bodyEquations.Contains(e)).SelectMany(eq => eq.Inputs).Concat(graph.Outputs);
+        if (usedOutside.OfType<Graph.Variable>().Any(v => bodyOutputs.Contains(v) && !onePixel.IsSpatial(v.Shape) && !IsReductionOutput(v))) return false;
+        bool IsReductionOutput(Graph.Variable v) => bodyEquations.Any(e => isReduction(e) && graph.Equations[e].Output == v);
+
+        int[] Lanes(object atom) => atom is Graph.Variable v && lanes.TryGetValue(v, out var known) ? known : lanes[(Graph.Variable)atom] = Source(atom);
+        int[] LanesOf(object atom) => atom is Tensor t ? Source(t) : Lanes(atom);
+
+        var reductionSizes = new List<int>();
+        foreach (int e in bodyEquations)
+        {
+            var eq = graph.Equations[e];
+            var inputs = eq.Inputs.Select(LanesOf).ToArray();
+            var inShapes = eq.Inputs.Select(a => onePixel.Map(a is Tensor t ? t.shape : ((Graph.Variable)a).Shape)).ToArray();
+            var outShape = onePixel.Map(eq.Output.Shape);
+            if (isReduction(e))
+            {
+                // Over exactly the pixels: each lane of the input accumulates into the same lane of the output.
+                for (int l = 0; l < inputs[0].Length; l++) accumulations.Add(new(reductionSizes.Count, l, inputs[0][l], eq.Primitive is MaxP));
+                reductionSizes.Add(inputs[0].Length);
+                continue;
+            }
+            if (Apply(eq.Primitive, onePixel, inputs, inShapes, outShape) is not { } result) return false;
+            lanes[eq.Output] = result;
+        }
+        reductionLanes = [.. reductionSizes];
+        for (int k = 0; k < spatialOutputs.Length; k++)
+        {
+            var outputLanes = LanesOf(spatialOutputs[k]);
+            for (int l = 0; l < outputLanes.Length; l++) stores.Add(new(k, l, outputLanes[l]));
+        }
+        return true;
+    }
+
+    /// <summary>The lanes of a value that comes from outside the body: an image, a uniform or a small constant.</summary>
+    private int[] Source(object atom)
+    {
+        var shape = atom is Tensor t ? t.shape : ((Graph.Variable)atom).Shape;
+        if (new BlockShapes(spatial, 1).IsSpatial(shape))
+        {
+            int image = images.FindIndex(a => ReferenceEquals(a, atom));
+            if (image < 0) { image = images.Count; images.Add(atom); }
+            return Enumerable.Range(0, Shapes.Size(shape) / pixels).Select(l => Leaf(Kind.Load, 0, image, l * pixels, true)).ToArray();
+        }
+        if (atom is Tensor constant) return constant.Data.Select(Constant).ToArray();
+        int slot = uniformCount;
+        uniformCount += Shapes.Size(shape);
+        uniformSources.Add((atom, slot));
+        return Enumerable.Range(slot, Shapes.Size(shape)).Select(s => Leaf(Kind.Uniform, 0, s, 0, false)).ToArray();
+    }
+
+    /// <summary>The output lanes of one body equation, or null when the primitive has no lane form.</summary>
+    private int[]? Apply(Primitive p, BlockShapes onePixel, int[][] inputs, int[][] inShapes, int[] outShape)
+    {
+        if (LaneOp.For(p) is { } op)
+        {
+            // Element-wise with numpy broadcasting over the lead axes: which input lane each output lane reads.
+            var maps = inShapes.Select(s => Kernels.Gather(LaneNumbers(Shapes.Size(s)), 0, Shapes.BroadcastStrides(s, outShape), outShape)).ToArray();
+            return Enumerable.Range(0, Shapes.Size(outShape))
+                .Select(l => Operation(op, inputs.Select((lanes, i) => lanes[(int)maps[i][l]]).ToArray())).ToArray();
+        }
+        if (p.OnBlocks(onePixel) is not { } single) return null;
+        if (p is Reduction r) return ReduceLanes(single, r is MaxP ? LaneOp.Max : LaneOp.Add, inputs[0], inShapes[0], outShape);
+        if (p is not (ReshapeP or BroadcastP or TransposeP or SliceP or PadP or ConcatenateP)) return null;
+        // Structural: run it on lane numbers (1-based; the zeros a pad adds stay 0).
+        var all = inputs.SelectMany(x => x).ToArray();
+        var numbered = new Tensor[inShapes.Length];
+        for (int i = 0, first = 1; i < inShapes.Length; first += Shapes.Size(inShapes[i++]))
+            numbered[i] = new Tensor(inShapes[i], LaneNumbers(Shapes.Size(inShapes[i]), first));
+        var moved = single.Eval(numbered, outShape).Data;
+        return moved.Select(n => n == 0 ? Constant(0) : all[(int)n - 1]).ToArray();
+    }
+
+    /// <summary>A sum or max over lead axes: find each input lane's output lane with one-hot inputs, then combine in lane order.</summary>
+    private int[] ReduceLanes(Primitive single, LaneOp combine, int[] input, int[] inShape, int[] outShape)
+    {
+        var result = new int[Shapes.Size(outShape)];
+        Array.Fill(result, -1);
+        for (int l = 0; l < input.Length; l++)
+        {
+            var oneHot = new double[input.Length];
+            oneHot[l] = 1;
+            int target = Array.IndexOf(single.Eval([new Tensor(inShape, oneHot)], outShape).Data, 1.0);
+            result[target] = result[target] < 0 ? input[l] : Operation(combine, result[target], input[l]);
+        }
+        return result;
+    }
+
+    private static double[] LaneNumbers(int count, int first = 0) => Enumerable.Range(first, count).Select(i => (double)i).ToArray();
+
+    private int Constant(double value) => Leaf(Kind.Constant, value, 0, 0, false);
+
+    private int Leaf(Kind kind, double value, int slot, int offset, bool varies) =>
+        Number($"{kind}:{BitConverter.DoubleToInt64Bits(value)}:{slot}:{offset}", () => new Node(kind, value, slot, offset, null, [], varies));
+
+    private int Number(string key, Func<Node> create)
+    {
+        if (numbering.TryGetValue(key, out int id)) return id;
+        nodes.Add(create());
+        return numbering[key] = nodes.Count - 1;
+    }
+
+    private bool IsConstant(int node, out double value)
+    {
+        value = nodes[node].Value;
+        return nodes[node].Kind == Kind.Constant;
+    }
+
+    private bool Is(int node, double value) => IsConstant(node, out double c) && c == value;
+
+    /// <summary>op(args) with constants folded, symbolic zeros and ones dropped and equal nodes shared.</summary>
+    private int Operation(LaneOp op, params int[] args)
+    {
+        if (args.All(a => nodes[a].Kind == Kind.Constant))
+        {
+            double Arg(int i) => i < args.Length ? nodes[args[i]].Value : 0;
+            return Constant(op.Scalar(Arg(0), Arg(1), Arg(2)));
+        }
+        if (Simplified(op, args) is int same) return same;
+        if (op.Commutative && args[0] > args[1]) args = [args[1], args[0]];
+        return Number($"{op.Key}({string.Join(",", args)})", () => new Node(Kind.Operation, 0, 0, 0, op, args, args.Any(a => nodes[a].Varies)));
+    }
+
+    private int? Simplified(LaneOp op, int[] x) => op.Name switch
+    {
+        "mul" when Is(x[0], 0) || Is(x[1], 0) => Constant(0),
+        "mul" when Is(x[0], 1) => x[1],
+        "mul" when Is(x[1], 1) => x[0],
+        "mul" when Is(x[0], -1) => Operation(LaneOp.Neg, x[1]),
+        "mul" when Is(x[1], -1) => Operation(LaneOp.Neg, x[0]),
+        "add" when Is(x[0], 0) => x[1],
+        "add" when Is(x[1], 0) => x[0],
+        "sub" when Is(x[1], 0) => x[0],
+        "sub" when Is(x[0], 0) => Operation(LaneOp.Neg, x[1]),
+        "div" when Is(x[0], 0) => Constant(0),
+        "div" when Is(x[1], 1) => x[0],
+        "neg" when ReferenceEquals(nodes[x[0]].Op, LaneOp.Neg) => nodes[x[0]].Args[0],
+        "select" when IsConstant(x[0], out double c) => c != 0 ? x[1] : x[2],
+        "select" when x[1] == x[2] => x[1],
+        _ => null,
+    };
+
+    // ---- Code generation ------------------------------------------------------------------------
+
+    private FusedLoop Compile(bool use512)
+    {
+        var api = new VectorApi(use512);
+        width = api.Width;
+        var imagesP = Expression.Parameter(typeof(double[][]), "images");
+        var uniformsP = Expression.Parameter(typeof(double[]), "uniforms");
+        var outputsP = Expression.Parameter(typeof(double[][]), "outputs");
+        var sumsP = Expression.Parameter(typeof(double[]), "sums");
+        var startP = Expression.Parameter(typeof(int), "start");
+        var countP = Expression.Parameter(typeof(int), "count");
+
+        liveOrder = LiveNodes();
+        var variables = new List<ParameterExpression>();
+        var before = new List<Expression>();
+        var inLoop = new List<Expression>();
+        var value = new Expression[nodes.Count];
+        ParameterExpression Local(Type type, string name, List<ParameterExpression>? list = null)
+        {
+            var v = Expression.Variable(type, name);
+            (list ?? variables).Add(v);
+            return v;
+        }
+
+        var imageArrays = images.Select((_, k) => Local(typeof(double[]), $"image{k}")).ToArray();
+        var outputArrays = stores.Select(s => s.Output).Distinct().ToDictionary(k => k, k => Local(typeof(double[]), $"output{k}"));
+        before.AddRange(imageArrays.Select((a, k) => Expression.Assign(a, Expression.ArrayIndex(imagesP, Expression.Constant(k)))));
+        before.AddRange(outputArrays.Select(kv => Expression.Assign(kv.Value, Expression.ArrayIndex(outputsP, Expression.Constant(kv.Key)))));
+        var j = Local(typeof(int), "j");
+        var pixel = Local(typeof(int), "pixel");
+
+        // One accumulator per pixel reduction lane whose node is not a constant zero of a sum.
+        var accumulated = accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).ToArray();
+        var accumulators = accumulated.Select((a, i) => Local(api.Vector, $"acc{i}")).ToArray();
+        for (int i = 0; i < accumulated.Length; i++)
+            before.Add(Expression.Assign(accumulators[i], api.Splat(accumulated[i].IsMax ? double.NegativeInfinity : 0.0)));
+        var accumulationsOf = accumulated.Select((a, i) => (a.Node, Index: i)).ToLookup(x => x.Node, x => x.Index);
+        var storesOf = stores.ToLookup(s => s.Node);
+
+        // Loop locals are recycled after their last use so the JIT tracks (and enregisters) few of them.
+        var lastUse = new int[nodes.Count];
+        Array.Fill(lastUse, -1);
+        for (int position = 0; position < liveOrder.Length; position++)
+            foreach (int a in nodes[liveOrder[position]].Args) lastUse[a] = position;
+        var free = new Stack<ParameterExpression>();
+        var loopLocals = new List<ParameterExpression>();
+        void Release(int node) { if (nodes[node].Varies) free.Push((ParameterExpression)value[node]); }
+
+        for (int position = 0; position < liveOrder.Length; position++)
+        {
+            int id = liveOrder[position];
+            var node = nodes[id];
+            Expression computed = node.Kind switch
+            {
+                Kind.Constant => api.Splat(node.Value),
+                Kind.Uniform => api.Splat(Expression.ArrayIndex(uniformsP, Expression.Constant(node.Slot))),
+                Kind.Load => api.Load(imageArrays[node.Slot], Expression.Add(pixel, Expression.Constant(node.Offset))),
+                _ => node.Op!.Vector(api, node.Args.Select(a => value[a]).ToArray()),
+            };
+            if (node.Kind == Kind.Constant) { value[id] = computed; } // the JIT embeds vector constants
+            else if (!node.Varies)
+            {
+                var local = Local(api.Vector, $"u{id}");
+                before.Add(Expression.Assign(local, computed));
+                value[id] = local;
+            }
+            else
+            {
+                var local = free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
+                inLoop.Add(Expression.Assign(local, computed));
+                value[id] = local;
+                foreach (int a in node.Args.Distinct())
+                    if (lastUse[a] == position) Release(a);
+            }
+            // Sums and outputs take the value right away; a value needed by nothing else is then dead.
+            foreach (int i in accumulationsOf[id])
+                inLoop.Add(Expression.Assign(accumulators[i], api.Call(accumulated[i].IsMax ? "Max" : "Add", accumulators[i], value[id])));
+            foreach (var s in storesOf[id])
+                inLoop.Add(api.Store(value[id], outputArrays[s.Output], Expression.Add(pixel, Expression.Constant(s.Lane * pixels))));
+            if (lastUse[id] < 0) Release(id);
+        }
+
+        var end = Expression.Label("end");
+        var vectorEnd = Expression.And(countP, Expression.Constant(-width));
+        inLoop.Insert(0, Expression.Assign(pixel, Expression.Add(startP, j)));
+        inLoop.Add(Expression.AddAssign(j, Expression.Constant(width)));
+        var loop = Expression.Loop(Expression.IfThenElse(Expression.LessThan(j, vectorEnd), Expression.Block(inLoop), Expression.Break(end)), end);
+        var statements = new List<Expression>(before) { Expression.Assign(j, Expression.Constant(0)), loop };
+        statements.AddRange(accumulated.Select((a, i) => Expression.Assign(
+            Expression.ArrayAccess(sumsP, Expression.Constant(Flat(a))),
+            a.IsMax ? api.HorizontalMax(accumulators[i]) : api.HorizontalSum(accumulators[i]))));
+        statements.Add(Expression.Empty());
+        var body = Expression.Block(variables.Concat(loopLocals), statements);
+        kernel = Expression.Lambda<Kernel>(body, imagesP, uniformsP, outputsP, sumsP, startP, countP).Compile();
+        return this;
+    }
+
+    /// <summary>The nodes that reach a pixel reduction or an output, in creation order (arguments first).</summary>
+    private int[] LiveNodes()
+    {
+        var live = new bool[nodes.Count];
+        foreach (var a in accumulations) live[a.Node] = true;
+        foreach (var s in stores) live[s.Node] = true;
+        for (int id = nodes.Count - 1; id >= 0; id--)
+            if (live[id]) foreach (int a in nodes[id].Args) live[a] = true;
+        return Enumerable.Range(0, nodes.Count).Where(id => live[id]).ToArray();
+    }
+
+    private int Flat(Accumulation a)
+    {
+        int offset = 0;
+        for (int r = 0; r < a.Reduction; r++) offset += reductionLanes[r];
+        return offset + a.Lane;
+    }
+
+    /// <summary>The size of the loop, for <see cref="Graph.ExecutionPlan"/>.</summary>
+    public string Describe() =>
+        $"{liveOrder.Count(id => nodes[id].Varies)} operations on vectors of {width} pixels, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} once per block";
+
+    // ---- Running --------------------------------------------------------------------------------
+
+    /// <summary>The loop with this call's data: the images it reads, the uniforms and the output images.</summary>
+    public Bound Bind(Func<object, Tensor> value, double[][] outputs)
+    {
+        var uniforms = new double[uniformCount];
+        foreach (var (atom, slot) in uniformSources) value(atom).Data.CopyTo(uniforms, slot);
+        return new Bound(this, images.Select(a => value(a).Data).ToArray(), uniforms, outputs);
+    }
+
+    internal sealed class Bound(FusedLoop loop, double[][] images, double[] uniforms, double[][] outputs)
+    {
+        /// <summary>One block: its partial result of every pixel reduction (one array per reduction), outputs written in place.</summary>
+        public double[][] Run(int start, int count)
+        {
+            var sums = new double[loop.reductionLanes.Sum()];
+            foreach (var a in loop.accumulations) if (a.IsMax) sums[loop.Flat(a)] = double.NegativeInfinity;
+            loop.kernel(images, uniforms, outputs, sums, start, count);
+            int vectorEnd = count & -loop.width;
+            if (vectorEnd < count) loop.RunScalar(images, uniforms, outputs, sums, start + vectorEnd, start + count);
+            var result = new double[loop.reductionLanes.Length][];
+            for (int r = 0, offset = 0; r < result.Length; offset += loop.reductionLanes[r++])
+                result[r] = sums.AsSpan(offset, loop.reductionLanes[r]).ToArray();
+            return result;
+        }
+    }
+
+    /// <summary>The last few pixels: the same lane program, one pixel at a time in scalar arithmetic.</summary>
+    private void RunScalar(double[][] images, double[] uniforms, double[][] outputs, double[] sums, int from, int to)
+    {
+        var values = new double[nodes.Count];
+        for (int pixel = from; pixel < to; pixel++)
+        {
+            foreach (int id in liveOrder)
+            {
+                var n = nodes[id];
+                double Arg(int i) => i < n.Args.Length ? values[n.Args[i]] : 0;
+                values[id] = n.Kind switch
+                {
+                    Kind.Constant => n.Value,
+                    Kind.Uniform => uniforms[n.Slot],
+                    Kind.Load => images[n.Slot][n.Offset + pixel],
+                    _ => n.Op!.Scalar(Arg(0), Arg(1), Arg(2)),
+                };
+            }
+            foreach (var a in accumulations)
+            {
+                int k = Flat(a);
+                sums[k] = a.IsMax ? Math.Max(sums[k], values[a.Node]) : sums[k] + values[a.Node];
+            }
+            foreach (var s in stores) outputs[s.Output][s.Lane * pixels + pixel] = values[s.Node];
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using Adjoint;
+using static Adjoint.Ad;
+using static Adjoint.Np;
+
+namespace Adjoint.Tests;
+
+/// <summary>
+/// The compiled block loop (<see cref="FusedLoop"/>) against the interpreted blocks and eager mode. The
+/// images have 151 × 151 pixels: an odd count, so the last block ends with scalar pixels.
+/// </summary>
+public class FusedLoopTests
+{
+    private static readonly Models.Gauss Model = new(151);
+    private static readonly Tensor Point = Array(0.1, -0.05, 0.9, 0.55, 0.1, 0.05);
+
+    // Images of positive values (u in [0.05, 0.85], v in [0.55, 1.35]) and of coordinates in [-2, 2].
+    private static readonly Tensor X = Model.Grid[1], Y = Model.Grid[0];
+    private static readonly Tensor U = (X * X + Y * Y + 0.5) / 10, V = U + 0.5;
+    private static readonly Tensor Params = Array(1.0, 0.1, 2.0);
+
+    private static Tensor P(Tensor x) => x[0] * U + x[1] * X;
+    private static Tensor Q(Tensor x) => x[2] * V - x[1] * Y;
+
+    public static TheoryData<string> Functions =>
+    [
+        "neg", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "abs", "sign", "square", "cube", "pow_const",
+        "add", "sub", "mul", "div", "pow", "max", "min", "hypot", "lt", "le", "gt", "ge", "eq", "ne", "max-over-pixels",
+    ];
+
+    private static Tensor Function(string name, Tensor x)
+    {
+        Tensor p = P(x), q = Q(x);
+        Tensor Select(Tensor condition) => Sum(Where(condition, p * p, q * p));
+        return name switch
+        {
+            "neg" => Sum(-p * p), "exp" => Sum(Exp(p)), "log" => Sum(Log(p)), "sin" => Sum(Sin(p)), "cos" => Sum(Cos(p)),
+            "tan" => Sum(Tan(p)), "tanh" => Sum(Tanh(p)), "sqrt" => Sum(Sqrt(p)), "abs" => Sum(Abs(p - 0.4) * q),
+            "sign" => Sum(Sign(p - 0.4) * q * q), "square" => Sum(Pow(p, 2)), "cube" => Sum(Pow(p, 3)), "pow_const" => Sum(Pow(p, 2.5)),
+            "add" => Sum((p + q) * p), "sub" => Sum((p - q) * q), "mul" => Sum(p * q), "div" => Sum(p / q), "pow" => Sum(Pow(p, q)),
+            "max" => Sum(Maximum(p, q - 0.6)), "min" => Sum(Minimum(p, q - 0.6)), "hypot" => Sum(Hypot(p, q)),
+            "lt" => Select(Less(p, q - 0.6)), "le" => Select(LessEqual(p, q - 0.6)), "gt" => Select(Greater(p, q - 0.6)),
+            "ge" => Select(GreaterEqual(p, q - 0.6)), "eq" => Select(Equal(p, p * 1.0)), "ne" => Select(NotEqual(p, q)),
+            "max-over-pixels" => Max(p * q) + Sum(p),
+            _ => throw new ArgumentException(name),
+        };
+    }
+
+    /// <summary>
+    /// Runs f's simplified graph compiled (512- and 256-bit) and interpreted; both must match eager to 1e-12
+    /// relative. False when the graph is not run in blocks at all (e.g. a pixel depends on a max over all pixels).
+    /// </summary>
+    private static bool CheckAllWays(Func<Tensor, Tensor> f, Tensor x)
+    {
+        var graph = MakeGraph(f)(x).Simplify();
+        var eager = f(x);
+        double scale = eager.ToArray().Max(Math.Abs);
+        if (BlockedProgram.TryCreate(graph) is not { } blocked) return false;
+        var interpreted = blocked.Run([x], interpret: true)[0];
+        Assertions.Close(eager, interpreted, 1e-12, 1e-12 * scale);
+        foreach (bool use512 in new[] { true, false })
+        {
+            var program = BlockedProgram.TryCreate(graph, use512)!;
+            Assert.True(program.IsCompiled);
+            var compiled = program.Run([x])[0];
+            Assertions.Close(interpreted, compiled, 1e-12, 1e-12 * scale);
+            Assertions.Close(eager, compiled, 1e-12, 1e-12 * scale);
+        }
+        return true;
+    }
+
+    [Fact]
+    public void GaussValueGradientAndHessianMatchTheInterpreterAndEager()
+    {
+        Assert.True(CheckAllWays(Model.Nll, Point));
+        Assert.True(CheckAllWays(Grad(Model.Nll), Point));
+        Assert.True(CheckAllWays(Hessian(Model.Nll), Point));
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void EveryElementwisePrimitiveHasTheInterpretersHessian(string name)
+    {
+        Assert.True(CheckAllWays(x => Function(name, x), Params));
+        // The derivatives of max/min and of a max over pixels are not blocked (they compare every pixel with a reduction, or are constant).
+        bool gradient = CheckAllWays(Grad((Tensor x) => Function(name, x)), Params);
+        bool hessian = CheckAllWays(Hessian((Tensor x) => Function(name, x)), Params);
+        Assert.True(name is "max" or "min" or "max-over-pixels" || (gradient && hessian));
+    }
+
+    [Fact]
+    public void PixelOutputsAreWrittenByTheLoop()
+    {
+        var graph = MakeGraph(JacFwd(Model.Model))(Point).Simplify(); // 6 lanes per pixel, stored, no reduction
+        var program = BlockedProgram.TryCreate(graph);
+        if (program is null) return; // nothing to reduce over: not blocked at all
+        Assertions.Close(program.Run([Point], interpret: true)[0], program.Run([Point])[0], 1e-12, 1e-12);
+    }
+
+    [Fact]
+    public void TheGaussianHessianLoopIsBitwiseDeterministicForOneAndTwoThreads()
+    {
+        var program = BlockedProgram.TryCreate(MakeGraph(Hessian(Model.Nll))(Point).Simplify())!;
+        Assert.True(program.IsCompiled);
+        try
+        {
+            BlockedProgram.MaxThreads = 2;
+            var parallel = program.Run([Point])[0].ToArray();
+            BlockedProgram.MaxThreads = 1;
+            var single = program.Run([Point])[0].ToArray();
+            Assert.Equal(parallel, single);
+            BlockedProgram.MaxThreads = 2;
+            Assert.Equal(parallel, program.Run([Point])[0].ToArray());
+        }
+        finally { BlockedProgram.MaxThreads = null; }
+    }
+
+    [Fact]
+    public void ThePlanSaysTheBodyIsCompiled() =>
+        Assert.Contains("compiled into one SIMD loop", MakeGraph(Hessian(Model.Nll))(Point).Simplify().ExecutionPlan());
+}
