@@ -201,6 +201,19 @@ internal sealed class FusedLoop
         return Number($"{op.Key}({string.Join(",", args)})", () => new Node(Kind.Operation, 0, 0, 0, op, args, args.Any(a => nodes[a].Varies)));
     }
 
+    private bool IsNeg(int node, out int negated)
+    {
+        negated = nodes[node].Args.FirstOrDefault();
+        return ReferenceEquals(nodes[node].Op, LaneOp.Neg);
+    }
+
+    private bool IsOp(int node, LaneOp op) => ReferenceEquals(nodes[node].Op, op);
+
+    /// <summary>
+    /// Rewrites that make the loop cheaper: symbolic zeros and ones; a / b as a·(1/b), so that values sharing a
+    /// denominator share one division (the slowest vector operation); negations moved outwards until they
+    /// cancel or become subtractions. Each changes a result by at most a rounding.
+    /// </summary>
     private int? Simplified(LaneOp op, int[] x) => op.Name switch
     {
         "mul" when Is(x[0], 0) || Is(x[1], 0) => Constant(0),
@@ -208,13 +221,24 @@ internal sealed class FusedLoop
         "mul" when Is(x[1], 1) => x[0],
         "mul" when Is(x[0], -1) => Operation(LaneOp.Neg, x[1]),
         "mul" when Is(x[1], -1) => Operation(LaneOp.Neg, x[0]),
+        "mul" when IsNeg(x[0], out int a) => Operation(LaneOp.Neg, Operation(LaneOp.Mul, a, x[1])),
+        "mul" when IsNeg(x[1], out int b) => Operation(LaneOp.Neg, Operation(LaneOp.Mul, x[0], b)),
         "add" when Is(x[0], 0) => x[1],
         "add" when Is(x[1], 0) => x[0],
+        "add" when IsNeg(x[1], out int b) => Operation(LaneOp.Sub, x[0], b),
+        "add" when IsNeg(x[0], out int a) => Operation(LaneOp.Sub, x[1], a),
         "sub" when Is(x[1], 0) => x[0],
         "sub" when Is(x[0], 0) => Operation(LaneOp.Neg, x[1]),
+        "sub" when IsNeg(x[1], out int b) => Operation(LaneOp.Add, x[0], b),
+        "sub" when IsNeg(x[0], out int a) => Operation(LaneOp.Neg, Operation(LaneOp.Add, a, x[1])),
         "div" when Is(x[0], 0) => Constant(0),
         "div" when Is(x[1], 1) => x[0],
-        "neg" when ReferenceEquals(nodes[x[0]].Op, LaneOp.Neg) => nodes[x[0]].Args[0],
+        "div" when IsNeg(x[1], out int b) => Operation(LaneOp.Neg, Operation(LaneOp.Div, x[0], b)),
+        "div" when !Is(x[0], 1) => Operation(LaneOp.Mul, x[0], Operation(LaneOp.Div, Constant(1), x[1])),
+        "neg" when IsNeg(x[0], out int a) => a,
+        "neg" when IsOp(x[0], LaneOp.Sub) => Operation(LaneOp.Sub, nodes[x[0]].Args[1], nodes[x[0]].Args[0]),
+        "neg" when IsOp(x[0], LaneOp.Mul) && IsConstant(nodes[x[0]].Args[0], out double c) => Operation(LaneOp.Mul, Constant(-c), nodes[x[0]].Args[1]),
+        "neg" when IsOp(x[0], LaneOp.Mul) && IsConstant(nodes[x[0]].Args[1], out double c) => Operation(LaneOp.Mul, nodes[x[0]].Args[0], Constant(-c)),
         "select" when IsConstant(x[0], out double c) => c != 0 ? x[1] : x[2],
         "select" when x[1] == x[2] => x[1],
         _ => null,
@@ -260,11 +284,27 @@ internal sealed class FusedLoop
         var accumulationsOf = accumulated.Select((a, i) => (a.Node, Index: i)).ToLookup(x => x.Node, x => x.Index);
         var storesOf = stores.ToLookup(s => s.Node);
 
+        // a·b + c as one fused multiply-add where the product has no other use (also for sums over the pixels).
+        var uses = new int[nodes.Count];
+        foreach (int id in liveOrder) foreach (int a in nodes[id].Args) uses[a]++;
+        foreach (var a in accumulated) uses[a.Node]++;
+        foreach (var st in stores) uses[st.Node]++;
+        bool Fusable(int id) => IsOp(id, LaneOp.Mul) && nodes[id].Varies && uses[id] == 1;
+        var fusedInto = new Dictionary<int, int>(); // add → its product argument
+        foreach (int id in liveOrder)
+            if (IsOp(id, LaneOp.Add) && nodes[id].Varies && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
+                fusedInto[id] = product;
+        var inlined = fusedInto.Values.ToHashSet();
+        bool IntoSum(int id) => Fusable(id) && !inlined.Contains(id) && accumulationsOf[id].Any(i => !accumulated[i].IsMax);
+        int[] Reads(int id) => fusedInto.TryGetValue(id, out int product)
+            ? [.. nodes[product].Args, .. nodes[id].Args.Where(a => a != product)]
+            : inlined.Contains(id) ? [] : nodes[id].Args;
+
         // Loop locals are recycled after their last use so the JIT tracks (and enregisters) few of them.
         var lastUse = new int[nodes.Count];
         Array.Fill(lastUse, -1);
         for (int position = 0; position < liveOrder.Length; position++)
-            foreach (int a in nodes[liveOrder[position]].Args) lastUse[a] = position;
+            foreach (int a in Reads(liveOrder[position])) lastUse[a] = position;
         var free = new Stack<ParameterExpression>();
         var loopLocals = new List<ParameterExpression>();
         void Release(int node) { if (nodes[node].Varies) free.Push((ParameterExpression)value[node]); }
@@ -273,6 +313,24 @@ internal sealed class FusedLoop
         {
             int id = liveOrder[position];
             var node = nodes[id];
+            if (inlined.Contains(id)) continue; // computed inside its fused multiply-add
+            if (IntoSum(id))
+            {
+                int i = accumulationsOf[id].Single();
+                inLoop.Add(Expression.Assign(accumulators[i], api.Call("FusedMultiplyAdd", value[node.Args[0]], value[node.Args[1]], accumulators[i])));
+                foreach (int a in node.Args.Distinct()) if (lastUse[a] == position) Release(a);
+                continue;
+            }
+            if (fusedInto.TryGetValue(id, out int multiplied))
+            {
+                var factors = nodes[multiplied].Args;
+                var local = free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
+                inLoop.Add(Expression.Assign(local, api.Call("FusedMultiplyAdd", value[factors[0]], value[factors[1]], value[node.Args.First(a => a != multiplied)])));
+                value[id] = local;
+                foreach (int a in Reads(id).Distinct()) if (lastUse[a] == position) Release(a);
+                EmitUses(id);
+                continue;
+            }
             Expression computed = node.Kind switch
             {
                 Kind.Constant => api.Splat(node.Value),
@@ -295,7 +353,12 @@ internal sealed class FusedLoop
                 foreach (int a in node.Args.Distinct())
                     if (lastUse[a] == position) Release(a);
             }
-            // Sums and outputs take the value right away; a value needed by nothing else is then dead.
+            EmitUses(id);
+        }
+
+        // Sums and outputs take a value right away; a value needed by nothing else is then dead.
+        void EmitUses(int id)
+        {
             foreach (int i in accumulationsOf[id])
                 inLoop.Add(Expression.Assign(accumulators[i], api.Call(accumulated[i].IsMax ? "Max" : "Add", accumulators[i], value[id])));
             foreach (var s in storesOf[id])
@@ -337,8 +400,13 @@ internal sealed class FusedLoop
     }
 
     /// <summary>The size of the loop, for <see cref="Graph.ExecutionPlan"/>.</summary>
-    public string Describe() =>
-        $"{liveOrder.Count(id => nodes[id].Varies)} operations on vectors of {width} pixels, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} once per block";
+    public string Describe()
+    {
+        var perPixel = liveOrder.Where(id => nodes[id].Varies).GroupBy(id => nodes[id].Op?.Name ?? "load")
+            .OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}");
+        return $"{liveOrder.Count(id => nodes[id].Varies)} operations on vectors of {width} pixels ({string.Join(", ", perPixel)}), " +
+               $"{accumulations.Count(a => a.IsMax || !Is(a.Node, 0))} accumulators, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} operations once per block";
+    }
 
     // ---- Running --------------------------------------------------------------------------------
 
