@@ -26,7 +26,8 @@ namespace Adjoint;
 /// sees few locals; sums and maxes over the pixels accumulate into one vector per output lane, reduced
 /// horizontally at the end of the block in a fixed order. The pixels after the last full vector
 /// (only in the last block, as block lengths are multiples of 8) run through the same lane program with
-/// scalar arithmetic. A block's result thus depends only on its pixels: deterministic for any thread count.</para>
+/// scalar arithmetic. A block's result thus depends only on its pixels: deterministic for any thread count.
+/// Products used once are fused into the addition or pixel sum that takes them (FusedMultiplyAdd).</para>
 /// </remarks>
 internal sealed class FusedLoop
 {
@@ -308,6 +309,8 @@ internal sealed class FusedLoop
         var free = new Stack<ParameterExpression>();
         var loopLocals = new List<ParameterExpression>();
         void Release(int node) { if (nodes[node].Varies) free.Push((ParameterExpression)value[node]); }
+        void ReleaseDead(IEnumerable<int> reads, int position) { foreach (int a in reads.Distinct()) if (lastUse[a] == position) Release(a); }
+        ParameterExpression LoopLocal() => free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
 
         for (int position = 0; position < liveOrder.Length; position++)
         {
@@ -318,16 +321,16 @@ internal sealed class FusedLoop
             {
                 int i = accumulationsOf[id].Single();
                 inLoop.Add(Expression.Assign(accumulators[i], api.Call("FusedMultiplyAdd", value[node.Args[0]], value[node.Args[1]], accumulators[i])));
-                foreach (int a in node.Args.Distinct()) if (lastUse[a] == position) Release(a);
+                ReleaseDead(node.Args, position);
                 continue;
             }
             if (fusedInto.TryGetValue(id, out int multiplied))
             {
                 var factors = nodes[multiplied].Args;
-                var local = free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
+                var local = LoopLocal();
                 inLoop.Add(Expression.Assign(local, api.Call("FusedMultiplyAdd", value[factors[0]], value[factors[1]], value[node.Args.First(a => a != multiplied)])));
                 value[id] = local;
-                foreach (int a in Reads(id).Distinct()) if (lastUse[a] == position) Release(a);
+                ReleaseDead(Reads(id), position);
                 EmitUses(id);
                 continue;
             }
@@ -347,11 +350,10 @@ internal sealed class FusedLoop
             }
             else
             {
-                var local = free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
+                var local = LoopLocal();
                 inLoop.Add(Expression.Assign(local, computed));
                 value[id] = local;
-                foreach (int a in node.Args.Distinct())
-                    if (lastUse[a] == position) Release(a);
+                ReleaseDead(node.Args, position);
             }
             EmitUses(id);
         }
