@@ -12,13 +12,13 @@ public sealed class LessonFile
     // SDK's implicit ones, nullable annotations off, and warnings (an unused local function,
     // say) reported but not fatal. The repository pins package versions centrally; a lesson
     // names its own (#:package Name@Version), which central management would reject. Lessons
-    // are run, never published: no native AOT, whose trimming analysis flags the display helper.
+    // are run, never published: no native AOT (its trimming analysis warns about the packages they use).
     private static readonly string[] Properties =
         ["ImplicitUsings=disable", "Nullable=disable", "TreatWarningsAsErrors=false", "ManagePackageVersionsCentrally=false", "PublishAot=false"];
 
     private readonly List<string> _projects = [];
     private readonly Dictionary<string, string> _packages = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<string> _usings = [.. Scripting.ScriptKernel.DefaultUsings.Select(u => $"using {u};"), "using static NotebookDisplay;"];
+    private readonly List<string> _usings = [.. Scripting.ScriptKernel.DefaultUsings.Select(u => $"using {u};"), "using static Course.Lessons.LessonDisplay;"];
     private readonly StringBuilder _body = new();
     private readonly List<string> _types = [];
 
@@ -61,7 +61,6 @@ public sealed class LessonFile
             text.Append("// ---- Types declared in the notebook's cells: C# wants them after the top-level statements.\n\n");
             foreach (var type in _types) text.Append(type).Append("\n\n");
         }
-        text.Append(NotebookDisplay.Source);
         return text.ToString();
     }
 }
