@@ -25,6 +25,7 @@ public class FusedLoopTests
     [
         "neg", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "abs", "sign", "square", "cube", "pow_const",
         "add", "sub", "mul", "div", "pow", "max", "min", "hypot", "lt", "le", "gt", "ge", "eq", "ne", "max-over-pixels",
+        "split-sum",
     ];
 
     private static Tensor Function(string name, Tensor x)
@@ -41,6 +42,8 @@ public class FusedLoopTests
             "lt" => Select(Less(p, q - 0.6)), "le" => Select(LessEqual(p, q - 0.6)), "gt" => Select(Greater(p, q - 0.6)),
             "ge" => Select(GreaterEqual(p, q - 0.6)), "eq" => Select(Equal(p, p * 1.0)), "ne" => Select(NotEqual(p, q)),
             "max-over-pixels" => Max(p * q) + Sum(p),
+            // Sums of additions, subtractions and negations that nothing else uses go term by term into the accumulator.
+            "split-sum" => Sum(-(p * q) - (q - p * p) + Exp(p)) + Sum(-q),
             _ => throw new ArgumentException(name),
         };
     }

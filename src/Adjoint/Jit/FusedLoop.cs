@@ -39,8 +39,8 @@ internal sealed class FusedLoop
     /// <summary>One lane: Slot is the uniform's index or the loaded image's index; Offset the lane's start in that image.</summary>
     private sealed record Node(Kind Kind, double Value, int Slot, int Offset, LaneOp? Op, int[] Args, bool Varies);
 
-    /// <summary>Pixel sums/maxes: output lane <see cref="Lane"/> of reduction <see cref="Reduction"/> accumulates node <see cref="Node"/>.</summary>
-    private readonly record struct Accumulation(int Reduction, int Lane, int Node, bool IsMax);
+    /// <summary>Pixel sums/maxes: output lane <see cref="Lane"/> of reduction <see cref="Reduction"/> accumulates node <see cref="Node"/> (subtracts it when <see cref="Negated"/>).</summary>
+    private readonly record struct Accumulation(int Reduction, int Lane, int Node, bool IsMax, bool Negated = false);
 
     private readonly record struct Store(int Output, int Lane, int Node);
 
@@ -110,7 +110,41 @@ internal sealed class FusedLoop
             var outputLanes = LanesOf(spatialOutputs[k]);
             for (int l = 0; l < outputLanes.Length; l++) stores.Add(new(k, l, outputLanes[l]));
         }
+        SplitSums();
         return true;
+    }
+
+    /// <summary>
+    /// Σ(a + b) = Σa + Σb, Σ(a − b) = Σa − Σb and Σ(−a) = −Σa: a pixel sum takes the terms of an addition,
+    /// subtraction or negation that nothing else uses straight into its accumulator (adding or subtracting
+    /// each), so the loop never computes that addition or negation. The sum is rounded in another order.
+    /// </summary>
+    private void SplitSums()
+    {
+        var uses = UseCounts(LiveNodes());
+        var split = new List<Accumulation>();
+        void Take(Accumulation a)
+        {
+            var node = nodes[a.Node];
+            bool onlyHere = !a.IsMax && node.Varies && uses[a.Node] == 1;
+            if (onlyHere && IsNeg(a.Node, out int x)) Take(a with { Node = x, Negated = !a.Negated });
+            else if (onlyHere && IsOp(a.Node, LaneOp.Add)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1] }); }
+            else if (onlyHere && IsOp(a.Node, LaneOp.Sub)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1], Negated = !a.Negated }); }
+            else split.Add(a);
+        }
+        foreach (var a in accumulations) Take(a);
+        accumulations.Clear();
+        accumulations.AddRange(split);
+    }
+
+    /// <summary>How often each node is read: by the given live nodes, the pixel reductions and the outputs.</summary>
+    private int[] UseCounts(int[] live)
+    {
+        var uses = new int[nodes.Count];
+        foreach (int id in live) foreach (int a in nodes[id].Args) uses[a]++;
+        foreach (var a in accumulations) uses[a.Node]++;
+        foreach (var st in stores) uses[st.Node]++;
+        return uses;
     }
 
     /// <summary>The lanes of a value that comes from outside the body: an image, a uniform or a small constant.</summary>
@@ -277,26 +311,27 @@ internal sealed class FusedLoop
         var j = Local(typeof(int), "j");
         var pixel = Local(typeof(int), "pixel");
 
-        // One accumulator per pixel reduction lane whose node is not a constant zero of a sum.
+        // One accumulator per pixel reduction lane that has a term other than a constant zero of a sum.
         var accumulated = accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).ToArray();
-        var accumulators = accumulated.Select((a, i) => Local(api.Vector, $"acc{i}")).ToArray();
-        for (int i = 0; i < accumulated.Length; i++)
-            before.Add(Expression.Assign(accumulators[i], api.Splat(accumulated[i].IsMax ? double.NegativeInfinity : 0.0)));
-        var accumulationsOf = accumulated.Select((a, i) => (a.Node, Index: i)).ToLookup(x => x.Node, x => x.Index);
+        var accumulators = new Dictionary<int, ParameterExpression>();
+        foreach (var a in accumulated)
+        {
+            if (accumulators.ContainsKey(Flat(a))) continue;
+            accumulators[Flat(a)] = Local(api.Vector, $"acc{Flat(a)}");
+            before.Add(Expression.Assign(accumulators[Flat(a)], api.Splat(a.IsMax ? double.NegativeInfinity : 0.0)));
+        }
+        var accumulationsOf = accumulated.ToLookup(a => a.Node);
         var storesOf = stores.ToLookup(s => s.Node);
 
         // a·b + c as one fused multiply-add where the product has no other use (also for sums over the pixels).
-        var uses = new int[nodes.Count];
-        foreach (int id in liveOrder) foreach (int a in nodes[id].Args) uses[a]++;
-        foreach (var a in accumulated) uses[a.Node]++;
-        foreach (var st in stores) uses[st.Node]++;
+        var uses = UseCounts(liveOrder);
         bool Fusable(int id) => IsOp(id, LaneOp.Mul) && nodes[id].Varies && uses[id] == 1;
         var fusedInto = new Dictionary<int, int>(); // add → its product argument
         foreach (int id in liveOrder)
             if (IsOp(id, LaneOp.Add) && nodes[id].Varies && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
                 fusedInto[id] = product;
         var inlined = fusedInto.Values.ToHashSet();
-        bool IntoSum(int id) => Fusable(id) && !inlined.Contains(id) && accumulationsOf[id].Any(i => !accumulated[i].IsMax);
+        bool IntoSum(int id) => Fusable(id) && !inlined.Contains(id) && accumulationsOf[id].Any(a => !a.IsMax);
         int[] Reads(int id) => fusedInto.TryGetValue(id, out int product)
             ? [.. nodes[product].Args, .. nodes[id].Args.Where(a => a != product)]
             : inlined.Contains(id) ? [] : nodes[id].Args;
@@ -319,8 +354,11 @@ internal sealed class FusedLoop
             if (inlined.Contains(id)) continue; // computed inside its fused multiply-add
             if (IntoSum(id))
             {
-                int i = accumulationsOf[id].Single();
-                inLoop.Add(Expression.Assign(accumulators[i], api.Call("FusedMultiplyAdd", value[node.Args[0]], value[node.Args[1]], accumulators[i])));
+                var a = accumulationsOf[id].Single();
+                var acc = accumulators[Flat(a)];
+                inLoop.Add(Expression.Assign(acc, a.Negated
+                    ? api.MultiplySubtractFrom(acc, value[node.Args[0]], value[node.Args[1]])
+                    : api.Call("FusedMultiplyAdd", value[node.Args[0]], value[node.Args[1]], acc)));
                 ReleaseDead(node.Args, position);
                 continue;
             }
@@ -361,8 +399,8 @@ internal sealed class FusedLoop
         // Sums and outputs take a value right away; a value needed by nothing else is then dead.
         void EmitUses(int id)
         {
-            foreach (int i in accumulationsOf[id])
-                inLoop.Add(Expression.Assign(accumulators[i], api.Call(accumulated[i].IsMax ? "Max" : "Add", accumulators[i], value[id])));
+            foreach (var a in accumulationsOf[id])
+                inLoop.Add(Expression.Assign(accumulators[Flat(a)], api.Call(a.IsMax ? "Max" : a.Negated ? "Subtract" : "Add", accumulators[Flat(a)], value[id])));
             foreach (var s in storesOf[id])
                 inLoop.Add(api.Store(value[id], outputArrays[s.Output], Expression.Add(pixel, Expression.Constant(s.Lane * pixels))));
             if (lastUse[id] < 0) Release(id);
@@ -374,9 +412,9 @@ internal sealed class FusedLoop
         inLoop.Add(Expression.AddAssign(j, Expression.Constant(width)));
         var loop = Expression.Loop(Expression.IfThenElse(Expression.LessThan(j, vectorEnd), Expression.Block(inLoop), Expression.Break(end)), end);
         var statements = new List<Expression>(before) { Expression.Assign(j, Expression.Constant(0)), loop };
-        statements.AddRange(accumulated.Select((a, i) => Expression.Assign(
+        statements.AddRange(accumulated.DistinctBy(Flat).Select(a => Expression.Assign(
             Expression.ArrayAccess(sumsP, Expression.Constant(Flat(a))),
-            a.IsMax ? api.HorizontalMax(accumulators[i]) : api.HorizontalSum(accumulators[i]))));
+            a.IsMax ? api.HorizontalMax(accumulators[Flat(a)]) : api.HorizontalSum(accumulators[Flat(a)]))));
         statements.Add(Expression.Empty());
         var body = Expression.Block(variables.Concat(loopLocals), statements);
         kernel = Expression.Lambda<Kernel>(body, imagesP, uniformsP, outputsP, sumsP, startP, countP).Compile();
@@ -407,7 +445,21 @@ internal sealed class FusedLoop
         var perPixel = liveOrder.Where(id => nodes[id].Varies).GroupBy(id => nodes[id].Op?.Name ?? "load")
             .OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}");
         return $"{liveOrder.Count(id => nodes[id].Varies)} operations on vectors of {width} pixels ({string.Join(", ", perPixel)}), " +
-               $"{accumulations.Count(a => a.IsMax || !Is(a.Node, 0))} accumulators, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} operations once per block";
+               $"{accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).DistinctBy(Flat).Count()} accumulators, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} operations once per block";
+    }
+
+    /// <summary>The live lane program, one node per line, then the accumulations: for reading what the rewrites did.</summary>
+    internal string Listing()
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (int id in liveOrder)
+        {
+            var n = nodes[id];
+            string d = n.Kind switch { Kind.Constant => $"const {n.Value}", Kind.Uniform => $"uni[{n.Slot}]", Kind.Load => $"img{n.Slot}+{n.Offset}", _ => $"{n.Op!.Key} {string.Join(" ", n.Args.Select(a => "%" + a))}" };
+            sb.AppendLine($"%{id}{(n.Varies ? "" : "u")} = {d}");
+        }
+        foreach (var a in accumulations) sb.AppendLine($"acc r{a.Reduction}[{a.Lane}] {(a.Negated ? "-" : "+")}= %{a.Node}");
+        return sb.ToString();
     }
 
     // ---- Running --------------------------------------------------------------------------------
@@ -458,7 +510,7 @@ internal sealed class FusedLoop
             foreach (var a in accumulations)
             {
                 int k = Flat(a);
-                sums[k] = a.IsMax ? Math.Max(sums[k], values[a.Node]) : sums[k] + values[a.Node];
+                sums[k] = a.IsMax ? Math.Max(sums[k], values[a.Node]) : a.Negated ? sums[k] - values[a.Node] : sums[k] + values[a.Node];
             }
             foreach (var s in stores) outputs[s.Output][s.Lane * pixels + pixel] = values[s.Node];
         }

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Adjoint.Primitives;
 
 namespace Adjoint;
@@ -125,6 +126,12 @@ internal sealed class VectorApi
     public Expression Load(Expression array, Expression index) => Call("Create", array, index);
 
     public Expression Store(Expression vector, Expression array, Expression index) => Call("CopyTo", vector, array, index);
+
+    /// <summary>c − a·b in one fused instruction where the CPU has it (vfnmadd), else a product and a subtraction.</summary>
+    public Expression MultiplySubtractFrom(Expression c, Expression a, Expression b) =>
+        Width == 8 && Avx512F.IsSupported ? Expression.Call(typeof(Avx512F).GetMethod(nameof(Avx512F.FusedMultiplyAddNegated), [Vector, Vector, Vector])!, a, b, c)
+        : Width == 4 && Fma.IsSupported ? Expression.Call(typeof(Fma).GetMethod(nameof(Fma.MultiplyAddNegated), [Vector, Vector, Vector])!, a, b, c)
+        : Call("Subtract", c, Call("Multiply", a, b));
 
     public Expression HorizontalSum(Expression vector) => Call("Sum", vector);
 
