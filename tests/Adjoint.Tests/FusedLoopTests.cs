@@ -25,7 +25,7 @@ public class FusedLoopTests
     [
         "neg", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "abs", "sign", "square", "cube", "pow_const",
         "add", "sub", "mul", "div", "pow", "max", "min", "hypot", "lt", "le", "gt", "ge", "eq", "ne", "max-over-pixels",
-        "split-sum",
+        "split-sum", "calls",
     ];
 
     private static Tensor Function(string name, Tensor x)
@@ -44,6 +44,8 @@ public class FusedLoopTests
             "max-over-pixels" => Max(p * q) + Sum(p),
             // Sums of additions, subtractions and negations that nothing else uses go term by term into the accumulator.
             "split-sum" => Sum(-(p * q) - (q - p * p) + Exp(p)) + Sum(-q),
+            // Calls (exp, log, sin, hypot) of calls, computed in the first loop and read from scratch by the second.
+            "calls" => Sum(Exp(Sin(p)) * Log(q) + Hypot(p, Exp(q) * x[1])) + Sum(Cos(x[0] * U)),
             _ => throw new ArgumentException(name),
         };
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Linq.Expressions;
 using Adjoint.Primitives;
 
@@ -28,6 +29,9 @@ namespace Adjoint;
 /// (only in the last block, as block lengths are multiples of 8) run through the same lane program with
 /// scalar arithmetic. A block's result thus depends only on its pixels: deterministic for any thread count.
 /// Products used once are fused into the addition or pixel sum that takes them (FusedMultiplyAdd).</para>
+/// <para><b>Register pressure.</b> The JIT does not inline exp, log or hypot, and a call sends every live vector
+/// through memory; so the calls run first, in a loop of their own that writes them to scratch arrays, and the main
+/// loop (free of calls) computes one sum at a time, depth first, so that few values are alive at once.</para>
 /// </remarks>
 internal sealed class FusedLoop
 {
@@ -44,7 +48,7 @@ internal sealed class FusedLoop
 
     private readonly record struct Store(int Output, int Lane, int Node);
 
-    private delegate void Kernel(double[][] images, double[] uniforms, double[][] outputs, double[] sums, int start, int count);
+    private delegate void Kernel(double[][] images, double[] uniforms, double[][] outputs, double[] sums, double[][] scratch, int start, int count);
 
     private readonly List<Node> nodes = [];
     private readonly Dictionary<string, int> numbering = [];
@@ -59,6 +63,7 @@ internal sealed class FusedLoop
     private Kernel kernel = null!;
     private int width;
     private int[] liveOrder = [];
+    private int[] calls = [];
 
     private FusedLoop(int[] spatial) => (this.spatial, pixels) = (spatial, Shapes.Size(spatial));
 
@@ -289,13 +294,20 @@ internal sealed class FusedLoop
         var uniformsP = Expression.Parameter(typeof(double[]), "uniforms");
         var outputsP = Expression.Parameter(typeof(double[][]), "outputs");
         var sumsP = Expression.Parameter(typeof(double[]), "sums");
+        var scratchP = Expression.Parameter(typeof(double[][]), "scratch");
         var startP = Expression.Parameter(typeof(int), "start");
         var countP = Expression.Parameter(typeof(int), "count");
 
         liveOrder = LiveNodes();
+        // Calls (exp, hypot, …) are not inlined by the JIT, and every vector live across a call goes through
+        // memory. So a block runs two loops: the first computes only the calls (and what they need) into
+        // scratch arrays; the second, free of calls, reads them like images and does everything else.
+        calls = liveOrder.Where(id => nodes[id].Varies && nodes[id].Op?.IsCall == true).ToArray();
+        var callsFirst = Ancestors(calls);
+        var main = ShortLived(LiveNodes(stopAt: calls), calls);
+
         var variables = new List<ParameterExpression>();
         var before = new List<Expression>();
-        var inLoop = new List<Expression>();
         var value = new Expression[nodes.Count];
         ParameterExpression Local(Type type, string name, List<ParameterExpression>? list = null)
         {
@@ -306,8 +318,10 @@ internal sealed class FusedLoop
 
         var imageArrays = images.Select((_, k) => Local(typeof(double[]), $"image{k}")).ToArray();
         var outputArrays = stores.Select(s => s.Output).Distinct().ToDictionary(k => k, k => Local(typeof(double[]), $"output{k}"));
+        var scratchArrays = calls.Select((id, k) => (id, k)).ToDictionary(c => c.id, c => Local(typeof(double[]), $"scratch{c.k}"));
         before.AddRange(imageArrays.Select((a, k) => Expression.Assign(a, Expression.ArrayIndex(imagesP, Expression.Constant(k)))));
         before.AddRange(outputArrays.Select(kv => Expression.Assign(kv.Value, Expression.ArrayIndex(outputsP, Expression.Constant(kv.Key)))));
+        before.AddRange(calls.Select((id, k) => Expression.Assign(scratchArrays[id], Expression.ArrayIndex(scratchP, Expression.Constant(k)))));
         var j = Local(typeof(int), "j");
         var pixel = Local(typeof(int), "pixel");
 
@@ -320,115 +334,173 @@ internal sealed class FusedLoop
             accumulators[Flat(a)] = Local(api.Vector, $"acc{Flat(a)}");
             before.Add(Expression.Assign(accumulators[Flat(a)], api.Splat(a.IsMax ? double.NegativeInfinity : 0.0)));
         }
-        var accumulationsOf = accumulated.ToLookup(a => a.Node);
-        var storesOf = stores.ToLookup(s => s.Node);
-
-        // a·b + c as one fused multiply-add where the product has no other use (also for sums over the pixels).
-        var uses = UseCounts(liveOrder);
-        bool Fusable(int id) => IsOp(id, LaneOp.Mul) && nodes[id].Varies && uses[id] == 1;
-        var fusedInto = new Dictionary<int, int>(); // add → its product argument
-        foreach (int id in liveOrder)
-            if (IsOp(id, LaneOp.Add) && nodes[id].Varies && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
-                fusedInto[id] = product;
-        var inlined = fusedInto.Values.ToHashSet();
-        bool IntoSum(int id) => Fusable(id) && !inlined.Contains(id) && accumulationsOf[id].Any(a => !a.IsMax);
-        int[] Reads(int id) => fusedInto.TryGetValue(id, out int product)
-            ? [.. nodes[product].Args, .. nodes[id].Args.Where(a => a != product)]
-            : inlined.Contains(id) ? [] : nodes[id].Args;
-
-        // Loop locals are recycled after their last use so the JIT tracks (and enregisters) few of them.
-        var lastUse = new int[nodes.Count];
-        Array.Fill(lastUse, -1);
-        for (int position = 0; position < liveOrder.Length; position++)
-            foreach (int a in Reads(liveOrder[position])) lastUse[a] = position;
-        var free = new Stack<ParameterExpression>();
         var loopLocals = new List<ParameterExpression>();
-        void Release(int node) { if (nodes[node].Varies) free.Push((ParameterExpression)value[node]); }
-        void ReleaseDead(IEnumerable<int> reads, int position) { foreach (int a in reads.Distinct()) if (lastUse[a] == position) Release(a); }
-        ParameterExpression LoopLocal() => free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
 
-        for (int position = 0; position < liveOrder.Length; position++)
+        // The body of one loop over the pixels, computing the nodes of `order`; the last loop also accumulates and stores.
+        List<Expression> LoopBody(int[] order, bool last)
         {
-            int id = liveOrder[position];
-            var node = nodes[id];
-            if (inlined.Contains(id)) continue; // computed inside its fused multiply-add
-            if (IntoSum(id))
+            var inLoop = new List<Expression> { Expression.Assign(pixel, Expression.Add(startP, j)) };
+            var accumulationsOf = (last ? accumulated : []).ToLookup(a => a.Node);
+            var storesOf = (last ? stores : []).ToLookup(s => s.Node);
+            bool FromScratch(int id) => last && scratchArrays.ContainsKey(id);
+            int[] Args(int id) => FromScratch(id) ? [] : nodes[id].Args;
+
+            // a·b + c as one fused multiply-add where the product has no other use (also for sums over the pixels).
+            var uses = new int[nodes.Count];
+            foreach (int id in order) foreach (int a in Args(id)) uses[a]++;
+            foreach (var a in accumulationsOf.SelectMany(g => g)) uses[a.Node]++;
+            foreach (var st in storesOf.SelectMany(g => g)) uses[st.Node]++;
+            foreach (int c in last ? [] : calls) uses[c]++;
+            bool Fusable(int id) => IsOp(id, LaneOp.Mul) && nodes[id].Varies && uses[id] == 1;
+            var fusedInto = new Dictionary<int, int>(); // add → its product argument
+            foreach (int id in order)
+                if (IsOp(id, LaneOp.Add) && nodes[id].Varies && !FromScratch(id) && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
+                    fusedInto[id] = product;
+            var inlined = fusedInto.Values.ToHashSet();
+            bool IntoSum(int id) => Fusable(id) && !inlined.Contains(id) && accumulationsOf[id].Any(a => !a.IsMax);
+            int[] Reads(int id) => fusedInto.TryGetValue(id, out int product)
+                ? [.. nodes[product].Args, .. nodes[id].Args.Where(a => a != product)]
+                : inlined.Contains(id) ? [] : Args(id);
+
+            // Loop locals are recycled after their last use so the JIT tracks (and enregisters) few of them.
+            var lastUse = new int[nodes.Count];
+            Array.Fill(lastUse, -1);
+            for (int position = 0; position < order.Length; position++)
+                foreach (int a in Reads(order[position])) lastUse[a] = position;
+            var free = new Stack<ParameterExpression>(loopLocals);
+            void Release(int node) { if (nodes[node].Varies) free.Push((ParameterExpression)value[node]); }
+            void ReleaseDead(IEnumerable<int> reads, int position) { foreach (int a in reads.Distinct()) if (lastUse[a] == position) Release(a); }
+            ParameterExpression LoopLocal() => free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
+
+            for (int position = 0; position < order.Length; position++)
             {
-                var a = accumulationsOf[id].Single();
-                var acc = accumulators[Flat(a)];
-                inLoop.Add(Expression.Assign(acc, a.Negated
-                    ? api.MultiplySubtractFrom(acc, value[node.Args[0]], value[node.Args[1]])
-                    : api.Call("FusedMultiplyAdd", value[node.Args[0]], value[node.Args[1]], acc)));
-                ReleaseDead(node.Args, position);
-                continue;
-            }
-            if (fusedInto.TryGetValue(id, out int multiplied))
-            {
-                var factors = nodes[multiplied].Args;
-                var local = LoopLocal();
-                inLoop.Add(Expression.Assign(local, api.Call("FusedMultiplyAdd", value[factors[0]], value[factors[1]], value[node.Args.First(a => a != multiplied)])));
-                value[id] = local;
-                ReleaseDead(Reads(id), position);
+                int id = order[position];
+                var node = nodes[id];
+                if (inlined.Contains(id)) continue; // computed inside its fused multiply-add
+                if (IntoSum(id))
+                {
+                    var a = accumulationsOf[id].Single();
+                    var acc = accumulators[Flat(a)];
+                    inLoop.Add(Expression.Assign(acc, a.Negated
+                        ? api.MultiplySubtractFrom(acc, value[node.Args[0]], value[node.Args[1]])
+                        : api.Call("FusedMultiplyAdd", value[node.Args[0]], value[node.Args[1]], acc)));
+                    ReleaseDead(node.Args, position);
+                    continue;
+                }
+                if (fusedInto.TryGetValue(id, out int multiplied))
+                {
+                    var factors = nodes[multiplied].Args;
+                    var local = LoopLocal();
+                    inLoop.Add(Expression.Assign(local, api.Call("FusedMultiplyAdd", value[factors[0]], value[factors[1]], value[node.Args.First(a => a != multiplied)])));
+                    value[id] = local;
+                    ReleaseDead(Reads(id), position);
+                    EmitUses(id);
+                    continue;
+                }
+                if (!node.Varies && value[id] is not null) { EmitUses(id); continue; } // computed before the first loop
+                Expression computed = node.Kind switch
+                {
+                    _ when FromScratch(id) => api.Load(scratchArrays[id], j),
+                    Kind.Constant => api.Splat(node.Value),
+                    Kind.Uniform => api.Splat(Expression.ArrayIndex(uniformsP, Expression.Constant(node.Slot))),
+                    Kind.Load => api.Load(imageArrays[node.Slot], Expression.Add(pixel, Expression.Constant(node.Offset))),
+                    _ => node.Op!.Vector(api, node.Args.Select(a => value[a]).ToArray()),
+                };
+                if (node.Kind == Kind.Constant) { value[id] = computed; } // the JIT embeds vector constants
+                else if (!node.Varies)
+                {
+                    var local = Local(api.Vector, $"u{id}");
+                    before.Add(Expression.Assign(local, computed));
+                    value[id] = local;
+                }
+                else
+                {
+                    var local = LoopLocal();
+                    inLoop.Add(Expression.Assign(local, computed));
+                    value[id] = local;
+                    ReleaseDead(Args(id), position);
+                }
                 EmitUses(id);
-                continue;
             }
-            Expression computed = node.Kind switch
+
+            // Sums, outputs and scratch arrays take a value right away; a value needed by nothing else is then dead.
+            void EmitUses(int id)
             {
-                Kind.Constant => api.Splat(node.Value),
-                Kind.Uniform => api.Splat(Expression.ArrayIndex(uniformsP, Expression.Constant(node.Slot))),
-                Kind.Load => api.Load(imageArrays[node.Slot], Expression.Add(pixel, Expression.Constant(node.Offset))),
-                _ => node.Op!.Vector(api, node.Args.Select(a => value[a]).ToArray()),
-            };
-            if (node.Kind == Kind.Constant) { value[id] = computed; } // the JIT embeds vector constants
-            else if (!node.Varies)
-            {
-                var local = Local(api.Vector, $"u{id}");
-                before.Add(Expression.Assign(local, computed));
-                value[id] = local;
+                foreach (var a in accumulationsOf[id])
+                    inLoop.Add(Expression.Assign(accumulators[Flat(a)], api.Call(a.IsMax ? "Max" : a.Negated ? "Subtract" : "Add", accumulators[Flat(a)], value[id])));
+                foreach (var s in storesOf[id])
+                    inLoop.Add(api.Store(value[id], outputArrays[s.Output], Expression.Add(pixel, Expression.Constant(s.Lane * pixels))));
+                if (!last && scratchArrays.TryGetValue(id, out var scratch)) inLoop.Add(api.Store(value[id], scratch, j));
+                if (lastUse[id] < 0) Release(id);
             }
-            else
-            {
-                var local = LoopLocal();
-                inLoop.Add(Expression.Assign(local, computed));
-                value[id] = local;
-                ReleaseDead(node.Args, position);
-            }
-            EmitUses(id);
+            inLoop.Add(Expression.AddAssign(j, Expression.Constant(width)));
+            return inLoop;
         }
 
-        // Sums and outputs take a value right away; a value needed by nothing else is then dead.
-        void EmitUses(int id)
-        {
-            foreach (var a in accumulationsOf[id])
-                inLoop.Add(Expression.Assign(accumulators[Flat(a)], api.Call(a.IsMax ? "Max" : a.Negated ? "Subtract" : "Add", accumulators[Flat(a)], value[id])));
-            foreach (var s in storesOf[id])
-                inLoop.Add(api.Store(value[id], outputArrays[s.Output], Expression.Add(pixel, Expression.Constant(s.Lane * pixels))));
-            if (lastUse[id] < 0) Release(id);
-        }
-
-        var end = Expression.Label("end");
         var vectorEnd = Expression.And(countP, Expression.Constant(-width));
-        inLoop.Insert(0, Expression.Assign(pixel, Expression.Add(startP, j)));
-        inLoop.Add(Expression.AddAssign(j, Expression.Constant(width)));
-        var loop = Expression.Loop(Expression.IfThenElse(Expression.LessThan(j, vectorEnd), Expression.Block(inLoop), Expression.Break(end)), end);
-        var statements = new List<Expression>(before) { Expression.Assign(j, Expression.Constant(0)), loop };
+        Expression Loop(List<Expression> body)
+        {
+            var end = Expression.Label("end");
+            return Expression.Block(Expression.Assign(j, Expression.Constant(0)),
+                Expression.Loop(Expression.IfThenElse(Expression.LessThan(j, vectorEnd), Expression.Block(body), Expression.Break(end)), end));
+        }
+        var loops = new List<Expression>();
+        if (calls.Length > 0) loops.Add(Loop(LoopBody(callsFirst, last: false)));
+        loops.Add(Loop(LoopBody(main, last: true)));
+        var statements = new List<Expression>(before);
+        statements.AddRange(loops);
         statements.AddRange(accumulated.DistinctBy(Flat).Select(a => Expression.Assign(
             Expression.ArrayAccess(sumsP, Expression.Constant(Flat(a))),
             a.IsMax ? api.HorizontalMax(accumulators[Flat(a)]) : api.HorizontalSum(accumulators[Flat(a)]))));
         statements.Add(Expression.Empty());
         var body = Expression.Block(variables.Concat(loopLocals), statements);
-        kernel = Expression.Lambda<Kernel>(body, imagesP, uniformsP, outputsP, sumsP, startP, countP).Compile();
+        kernel = Expression.Lambda<Kernel>(body, imagesP, uniformsP, outputsP, sumsP, scratchP, startP, countP).Compile();
         return this;
     }
 
-    /// <summary>The nodes that reach a pixel reduction or an output, in creation order (arguments first).</summary>
-    private int[] LiveNodes()
+    /// <summary>
+    /// The nodes of <paramref name="live"/> in the order that keeps few values alive at once: each sum's terms and
+    /// each output in turn, computing what one needs (depth first) just before it, so that a lane is finished
+    /// before the next starts, instead of all lanes advancing step by step (creation order).
+    /// </summary>
+    private int[] ShortLived(int[] live, int[] leaves)
+    {
+        var inLive = new bool[nodes.Count];
+        foreach (int id in live) inLive[id] = true;
+        var stop = leaves.ToHashSet();
+        var order = new List<int>();
+        var done = new bool[nodes.Count];
+        void Visit(int id)
+        {
+            if (done[id] || !inLive[id]) return;
+            done[id] = true;
+            if (!stop.Contains(id)) foreach (int a in nodes[id].Args) Visit(a);
+            order.Add(id);
+        }
+        foreach (var a in accumulations) Visit(a.Node);
+        foreach (var st in stores) Visit(st.Node);
+        return [.. order];
+    }
+
+    /// <summary>The given nodes and every node they are computed from, in creation order.</summary>
+    private int[] Ancestors(int[] of)
+    {
+        var needed = new bool[nodes.Count];
+        foreach (int id in of) needed[id] = true;
+        for (int id = nodes.Count - 1; id >= 0; id--)
+            if (needed[id]) foreach (int a in nodes[id].Args) needed[a] = true;
+        return Enumerable.Range(0, nodes.Count).Where(id => needed[id]).ToArray();
+    }
+
+    /// <summary>The nodes that reach a pixel reduction or an output, in creation order (arguments first); those of <paramref name="stopAt"/> as leaves.</summary>
+    private int[] LiveNodes(int[]? stopAt = null)
     {
         var live = new bool[nodes.Count];
         foreach (var a in accumulations) live[a.Node] = true;
         foreach (var s in stores) live[s.Node] = true;
+        var leaves = (stopAt ?? []).ToHashSet();
         for (int id = nodes.Count - 1; id >= 0; id--)
-            if (live[id]) foreach (int a in nodes[id].Args) live[a] = true;
+            if (live[id] && !leaves.Contains(id)) foreach (int a in nodes[id].Args) live[a] = true;
         return Enumerable.Range(0, nodes.Count).Where(id => live[id]).ToArray();
     }
 
@@ -445,7 +517,7 @@ internal sealed class FusedLoop
         var perPixel = liveOrder.Where(id => nodes[id].Varies).GroupBy(id => nodes[id].Op?.Name ?? "load")
             .OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}");
         return $"{liveOrder.Count(id => nodes[id].Varies)} operations on vectors of {width} pixels ({string.Join(", ", perPixel)}), " +
-               $"{accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).DistinctBy(Flat).Count()} accumulators, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} operations once per block";
+               $"{accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).DistinctBy(Flat).Count()} accumulators, {calls.Length} calls computed first in a loop of their own, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} operations once per block";
     }
 
     /// <summary>The live lane program, one node per line, then the accumulations: for reading what the rewrites did.</summary>
@@ -479,7 +551,10 @@ internal sealed class FusedLoop
         {
             var sums = new double[loop.reductionLanes.Sum()];
             foreach (var a in loop.accumulations) if (a.IsMax) sums[loop.Flat(a)] = double.NegativeInfinity;
-            loop.kernel(images, uniforms, outputs, sums, start, count);
+            // One scratch array per call (see Compile), lent by the shared pool: blocks run on any thread.
+            var scratch = loop.calls.Select(_ => ArrayPool<double>.Shared.Rent(count)).ToArray();
+            loop.kernel(images, uniforms, outputs, sums, scratch, start, count);
+            foreach (var array in scratch) ArrayPool<double>.Shared.Return(array);
             int vectorEnd = count & -loop.width;
             if (vectorEnd < count) loop.RunScalar(images, uniforms, outputs, sums, start + vectorEnd, start + count);
             var result = new double[loop.reductionLanes.Length][];

@@ -15,6 +15,10 @@ namespace Adjoint;
 internal sealed record LaneOp(string Name, int Arity, Func<double, double, double, double> Scalar,
     Func<VectorApi, Expression[], Expression> Vector, bool Commutative = false)
 {
+    /// <summary>Whether the vector form is a method call that the JIT does not inline (exp, log, hypot, per-element functions…).</summary>
+    public bool IsCall => Name is "exp" or "log" or "sin" or "cos" or "tan" or "tanh" or "sign" or "pow" or "hypot"
+        || (Name == "integer_pow" && Key is not ("pow1" or "pow2" or "pow3" or "pow-1"));
+
     /// <summary>Identifies the operation for common-subexpression keys (pow_const's exponent included).</summary>
     public string Key { get; init; } = Name;
 
