@@ -386,7 +386,7 @@ Console.WriteLine($"remaining gap to the hand-written fused pass (Jit / hand): {
 //   same kind of thing — one SIMD loop over the pixels — but with the arithmetic of forward-over-reverse:
 //   six tangent directions through the whole reverse pass (about five times the hand pass's work per
 //   pixel), plus a fixed cost per call that matters at this small image. At the blog's size
-//   (`kit bench gauss --n 3000`, this 2-core machine) it measured about 2.5× the hand pass: ≈ 70 ms per
+//   (`kit bench gauss --n 3000`, this 2-core machine) it measured about 1.7× the hand pass: ≈ 46 ms per
 //   exact Hessian of a 9-million-pixel likelihood, against 1.6 s for JAX on the blog's CPU.
 
 // The pattern, checked with generous margins: exact AD beats numdifftools-style finite differences
@@ -487,7 +487,7 @@ gpu.Dispose();                                   // frees the device memory; cal
 // * Exact AD Hessians beat careful finite differences with either execution, and are exact (the gain
 //   from AD); `Jit(Hessian(nll))` traces, simplifies and fuses the same program and runs it faster
 //   much faster than eager mode (the gain from fusion and compilation). Hand-written fused code is
-//   still ahead — by about 2.5× at the blog's size (`kit bench gauss --n 3000`), more at this
+//   still ahead — by about 1.7× at the blog's size (`kit bench gauss --n 3000`), more at this
 //   notebook's small images.
 //
 // The exercise `exercises/05-gaussian-cauchy-exercise.ipynb` asks you to write the Cauchy NLL and the standard
