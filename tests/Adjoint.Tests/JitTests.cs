@@ -37,6 +37,31 @@ public class JitTests
         }
     }
 
+    // Found by the differential test: common-subexpression elimination once merged two reshapes of one
+    // variable that differed only in their source shape, so third derivatives came out wrong (or threw).
+    private static Tensor InverseSquaredNorm(Tensor x) => 1.0 / Dot(x, x);
+
+    [Fact]
+    public void JitOfAThirdDerivativeEqualsEagerAndIsSymmetric()
+    {
+        var x = Array(1.0, 2.0);
+        var eager = JacFwd(Hessian(InverseSquaredNorm))(x);
+        var jitted = Jit(JacFwd(Hessian(InverseSquaredNorm)))(x);
+        Assertions.Close(eager, jitted, 1e-14, 1e-15);
+        Assertions.Close(-0.0256, jitted[0, 1, 0].Item, 1e-12);
+        Assertions.Close(-0.2304, jitted[1, 1, 1].Item, 1e-12);
+        for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) for (int k = 0; k < 2; k++)
+            Assertions.Close(jitted[i, j, k].Item, jitted[k, i, j].Item, 1e-14);
+    }
+
+    [Fact]
+    public void JitOfForwardOverReverseOverReverseEqualsEager()
+    {
+        var x = Array(1.0, 2.0);
+        var f = JacFwd(JacRev(JacRev(InverseSquaredNorm)));
+        Assertions.Close(f(x), Jit(f)(x), 1e-14, 1e-15);
+    }
+
     [Fact]
     public void TransformationsOfAJittedFunctionTraceThroughIt()
     {

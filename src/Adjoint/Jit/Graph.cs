@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Adjoint;
@@ -35,19 +36,9 @@ public sealed class Graph
     public Graph Simplify()
     {
         var replaced = new Dictionary<Variable, object>();
-        var seen = new Dictionary<string, Variable>();
-        var constantIds = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        var seen = new Dictionary<EquationKey, Variable>();
         var kept = new List<Equation>();
         object Resolve(object atom) => atom is Variable v && replaced.TryGetValue(v, out var r) ? r : atom;
-        // Small constants (scalars, basis vectors) are the same constant when their values are equal;
-        // large ones (images) by reference, to keep keys short.
-        string Id(object atom) => atom switch
-        {
-            Variable v => $"v{v.Id}",
-            Tensor { Size: <= 64 } t => $"[{string.Join(",", t.shape)}:{string.Join(",", t.Data.Select(d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]",
-            Tensor t => $"c{(constantIds.TryGetValue(t, out var k) ? k : constantIds[t] = constantIds.Count)}",
-            _ => throw new System.Diagnostics.UnreachableException(),
-        };
 
         foreach (var eq in Equations)
         {
@@ -62,13 +53,48 @@ public sealed class Graph
                 replaced[eq.Output] = same;
                 continue;
             }
-            var key = eq.Primitive.Key + "(" + string.Join(",", inputs.Select(Id)) + ")";
+            var key = new EquationKey(eq.Primitive, inputs);
             if (seen.TryGetValue(key, out var existing)) { replaced[eq.Output] = existing; continue; }
             seen[key] = eq.Output;
             kept.Add(eq with { Inputs = inputs });
         }
         var outputs = Outputs.Select(Resolve).ToArray();
         return new Graph(Inputs, DeadCodeRemoved(kept, outputs), outputs);
+    }
+
+    /// <summary>
+    /// What makes two equations compute the same value: equal primitives (all parameters) on the same
+    /// inputs. Variables are the same by reference; small constants (scalars, basis vectors) when their
+    /// shapes and bits are equal; large ones (images) by reference, not to compare megabytes.
+    /// </summary>
+    private sealed class EquationKey(Primitive primitive, object[] inputs) : IEquatable<EquationKey>
+    {
+        private const int ComparedByValue = 64;
+        private readonly Primitive primitive = primitive;
+        private readonly object[] inputs = inputs;
+
+        public bool Equals(EquationKey? other) =>
+            other is not null && primitive.Equals(other.primitive) && inputs.Length == other.inputs.Length
+            && inputs.Zip(other.inputs).All(pair => SameAtom(pair.First, pair.Second));
+
+        private static bool SameAtom(object a, object b) => (a, b) switch
+        {
+            (Tensor { Size: <= ComparedByValue } x, Tensor { Size: <= ComparedByValue } y) =>
+                Shapes.Equal(x.shape, y.shape) && MemoryMarshal.Cast<double, long>(x.Data).SequenceEqual(MemoryMarshal.Cast<double, long>(y.Data)),
+            _ => ReferenceEquals(a, b),
+        };
+
+        public override bool Equals(object? obj) => Equals(obj as EquationKey);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(primitive);
+            foreach (var atom in inputs)
+                if (atom is Tensor { Size: <= ComparedByValue } t) hash.AddBytes(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+                else hash.Add(RuntimeHelpers.GetHashCode(atom));
+            return hash.ToHashCode();
+        }
     }
 
     /// <summary>Folding a broadcast of a constant over a whole image would materialise it: fold only small results.</summary>

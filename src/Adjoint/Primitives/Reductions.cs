@@ -9,8 +9,7 @@ internal abstract class Reduction(int rank, int[] axes, bool keepdims) : Primiti
     public int Rank => rank;
     public int[] Axes => axes;
     public bool KeepDims => keepdims;
-    public override string Parameters => $"axes={Shapes.Format(axes)}" + (keepdims ? ", keepdims" : "");
-    public override string Key => $"{this}/rank={rank}";
+    public override Param[] Params => [Param.Integers("axes", axes), Param.Flag("keepdims", keepdims), Param.Integer("rank", rank, listed: false)];
 
     public override int[] OutputShape(int[][] s)
     {

@@ -8,7 +8,7 @@ namespace Adjoint.Primitives;
 internal sealed class ReshapeP(int[] from, int[] to) : Primitive
 {
     public override string Name => "reshape";
-    public override string Parameters => $"new_sizes={Shapes.Format(to)}";
+    public override Param[] Params => [Param.Integers("from", from, listed: false), Param.Integers("new_sizes", to)];
 
     public override int[] OutputShape(int[][] s) => Shapes.ReplaceTrailing(s[0], from, to, "reshape");
 
@@ -28,7 +28,7 @@ internal sealed class ReshapeP(int[] from, int[] to) : Primitive
 internal sealed class BroadcastP(int[] from, int[] to) : Primitive
 {
     public override string Name => "broadcast_in_dim";
-    public override string Parameters => $"shape={Shapes.Format(to)}";
+    public override Param[] Params => [Param.Integers("from", from, listed: false), Param.Integers("shape", to)];
 
     public override int[] OutputShape(int[][] s) => Shapes.ReplaceTrailing(s[0], from, to, "broadcast_to");
 
@@ -53,7 +53,7 @@ internal sealed class TransposeP(int[] perm) : Primitive
 {
     public int[] Permutation => perm;
     public override string Name => "transpose";
-    public override string Parameters => $"permutation={Shapes.Format(perm)}";
+    public override Param[] Params => [Param.Integers("permutation", perm)];
 
     public override int[] OutputShape(int[][] s)
     {
@@ -85,8 +85,8 @@ internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 {
     public int[] Stop => stop;
     public override string Name => "slice";
-    public override string Parameters =>
-        $"start={Shapes.Format(start)}, limit={Shapes.Format(stop)}" + (step.All(s => s == 1) ? "" : $", strides={Shapes.Format(step)}");
+    public override Param[] Params =>
+        [Param.Integers("start", start), Param.Integers("limit", stop), Param.Integers("strides", step, listed: step.Any(s => s != 1))];
 
     private int[] Counts => start.Select((s, d) => Math.Max(0, (stop[d] - s + step[d] - 1) / step[d])).ToArray();
 
@@ -130,8 +130,7 @@ internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 internal sealed class PadP(int[] into, int[] start, int[] step) : Primitive
 {
     public override string Name => "pad";
-    public override string Parameters => $"shape={Shapes.Format(into)}, start={Shapes.Format(start)}";
-    public override string Key => $"{this}/step={Shapes.Format(step)}";
+    public override Param[] Params => [Param.Integers("shape", into), Param.Integers("start", start), Param.Integers("step", step, listed: false)];
 
     public override int[] OutputShape(int[][] s) => Shapes.Concat(Shapes.Leading(s[0], into.Length, Name), into);
 
@@ -169,8 +168,7 @@ internal sealed class ConcatenateP(int axis, int rank) : Primitive
     public int Axis => axis;
     public int Rank => rank;
     public override string Name => "concatenate";
-    public override string Parameters => $"dimension={axis}";
-    public override string Key => $"{this}/rank={rank}";
+    public override Param[] Params => [Param.Integer("dimension", axis), Param.Integer("rank", rank, listed: false)];
 
     public override int[] OutputShape(int[][] s)
     {

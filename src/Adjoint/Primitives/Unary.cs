@@ -100,7 +100,7 @@ internal sealed class PowConst(double exponent) : Unary("integer_pow", (x, r) =>
 {
     public double Exponent => exponent;
     public override string Name => exponent == Math.Floor(exponent) ? "integer_pow" : "pow_const";
-    public override string Parameters => $"y={exponent.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    public override Param[] Params => [Param.Real("y", exponent)];
 
     private static void Kernel(ReadOnlySpan<double> x, double c, Span<double> r)
     {
