@@ -153,10 +153,19 @@ internal sealed class ProgramBuilder
             }
             else if (!shapes.Append(eq.Output.Shape).All(s => IsSpatial(s) || IsFlat(s)))
                 throw Unsupported(eq, $"its shapes {string.Join(", ", shapes.Select(s => Shapes.Format(s)))} mix the pixel axes {Shapes.Format(spatial)} with others");
+            else if (!IsSpatial(eq.Output.Shape) || eq.Primitive is not (Unary or Binary or WhereP or BroadcastP) && !IsSpatial(shapes[0]))
+                throw Unsupported(eq, "it moves the pixels to other axes, or other axes to the pixels");
             else if (!WorksPixelByPixel(eq.Primitive, shapes))
                 throw Unsupported(eq, "it moves values between pixels");
             else phases[e] = Phase.Body;
         }
+        // The device hands back only per-pixel outputs and sums over the pixels: the host can use no other body value.
+        var deviceOnly = graph.Equations.Where((eq, e) => phases[e] == Phase.Body && !IsSpatial(eq.Output.Shape)).Select(eq => eq.Output).ToHashSet();
+        for (int e = 0; e < graph.Equations.Length; e++)
+            if (phases[e] is Phase.Prologue or Phase.Epilogue && graph.Equations[e].Inputs.OfType<Graph.Variable>().Any(deviceOnly.Contains))
+                throw Unsupported(graph.Equations[e], "it needs a value that the device computes but does not hand back");
+        if (graph.Outputs.OfType<Graph.Variable>().FirstOrDefault(deviceOnly.Contains) is { } output)
+            throw new NotSupportedException($"Adjoint.Gpu: an output of shape {Shapes.Format(output.Shape)} is computed on the device but not handed back.");
         return phases;
     }
 
@@ -168,7 +177,7 @@ internal sealed class ProgramBuilder
     {
         int offset = input.Length - r.Rank;
         var axes = r.Axes.Select(a => a + offset).Order().ToArray();
-        return IsSpatial(input) && axes.SequenceEqual(Enumerable.Range(input.Length - spatial.Length, spatial.Length));
+        return spatial.Length > 0 && IsSpatial(input) && axes.SequenceEqual(Enumerable.Range(input.Length - spatial.Length, spatial.Length));
     }
 
     /// <summary>Whether the primitive leaves the pixel axes alone (as BlockedProgram requires of its blocks).</summary>

@@ -63,6 +63,15 @@ public class JitTests
     }
 
     [Fact]
+    public void JitOfASumOverNoAxesEqualsEager()
+    {
+        // Forward over forward mode sums a scalar (over no axes): once a crash when planning the blocks.
+        Func<Tensor, Tensor> f = x => Sum(Exp(Sum(x, 1)[1]));
+        var x = Uniform([2, 3], seed: 3);
+        Assertions.Close(JacFwd(JacFwd(f))(x), Jit(JacFwd(JacFwd(f)))(x), 1e-14, 1e-15);
+    }
+
+    [Fact]
     public void TransformationsOfAJittedFunctionTraceThroughIt()
     {
         var (f, x) = Case("rosenbrock");

@@ -87,7 +87,10 @@ internal sealed class BlockedProgram
                 phases[e] = Phase.Reduction;
                 afterReduction.Add(eq.Output);
             }
-            else if (shapes.Append(eq.Output.Shape).All(s => IsSpatial(s, spatial) || IsFlat(s, spatial)) && Blockable(eq.Primitive, shapes, spatial))
+            else if (shapes.Append(eq.Output.Shape).All(s => IsSpatial(s, spatial) || IsFlat(s, spatial))
+                     && IsSpatial(eq.Output.Shape, spatial) // else the pixels would move to leading axes (say, a reshape to (…, n, 1))
+                     && (eq.Primitive is Unary or Binary or WhereP or BroadcastP || IsSpatial(shapes[0], spatial)) // or a leading axis to the pixels
+                     && Blockable(eq.Primitive, shapes, spatial))
                 phases[e] = Phase.Body;
             else return null;
             widest = Math.Max(widest, Shapes.Size(eq.Output.Shape) / Shapes.Size(spatial));
@@ -120,6 +123,7 @@ internal sealed class BlockedProgram
             var input = ShapeOf(eq.Inputs[0]);
             int offset = input.Length - r.Rank;
             var axes = r.Axes.Select(a => a + offset).ToArray();
+            if (axes.Length == 0) continue; // a sum over no axes (of a scalar) reduces nothing
             int first = axes.Min();
             // The reduced axes must be a trailing block, e.g. the two axes of an image.
             if (axes.Length != input.Length - first || axes.Max() != input.Length - 1) continue;
