@@ -183,7 +183,7 @@ internal sealed class ProgramBuilder
     /// <summary>Whether the primitive leaves the pixel axes alone (as BlockedProgram requires of its blocks).</summary>
     private bool WorksPixelByPixel(Primitive p, int[][] inputs) => p switch
     {
-        Unary or Binary or WhereP => true,
+        { Lane: not null } => true,
         Reduction r => !r.Axes.Any(a => a + inputs[0].Length - r.Rank >= inputs[0].Length - spatial.Length),
         TransposeP t => t.Permutation.TakeLast(Math.Min(spatial.Length, t.Permutation.Length))
             .SequenceEqual(Enumerable.Range(t.Permutation.Length - Math.Min(spatial.Length, t.Permutation.Length), Math.Min(spatial.Length, t.Permutation.Length))),
@@ -289,18 +289,14 @@ internal sealed class ProgramBuilder
         var shape = onePixel.Map(eq.Output.Shape);
         switch (p)
         {
-            case PowConst c:
-                Instruction(OpCode.Binary, Function.PowConst, NewValue(eq.Output), [ins[0], Uniform(c.Exponent)], shape);
+            case { Lane: { } lane }:
+            {
+                // The primitive's element-wise form, its constant operand (pow_const's exponent) as a uniform.
+                Operand[] operands = lane.Constant is { } c ? [.. ins, Uniform(c)] : ins;
+                var op = lane.Code == LaneCode.Select ? OpCode.Select : lane.Arity == 1 ? OpCode.Unary : OpCode.Binary;
+                Instruction(op, lane.Code, NewValue(eq.Output), operands, shape);
                 break;
-            case Unary:
-                Instruction(OpCode.Unary, UnaryFunction(p, eq), NewValue(eq.Output), ins, shape);
-                break;
-            case Binary:
-                Instruction(OpCode.Binary, BinaryFunction(p, eq), NewValue(eq.Output), ins, shape);
-                break;
-            case WhereP:
-                Instruction(OpCode.Select, Function.Sum, NewValue(eq.Output), ins, shape);
-                break;
+            }
             case ReshapeP:
                 // Same elements in the same order: the output shares the input's storage.
                 operands[eq.Output] = ins[0] with { PixelShape = shape };
@@ -314,25 +310,8 @@ internal sealed class ProgramBuilder
         }
     }
 
-    private static Function UnaryFunction(Primitive p, Graph.Equation eq) => p.Name switch
-    {
-        "neg" => Function.Neg, "exp" => Function.Exp, "log" => Function.Log, "sin" => Function.Sin,
-        "cos" => Function.Cos, "tan" => Function.Tan, "tanh" => Function.Tanh, "sqrt" => Function.Sqrt,
-        "abs" => Function.Abs, "sign" => Function.Sign,
-        _ => throw Unsupported(eq, "the device interpreter has no such function"),
-    };
-
-    private static Function BinaryFunction(Primitive p, Graph.Equation eq) => p.Name switch
-    {
-        "add" => Function.Add, "sub" => Function.Sub, "mul" => Function.Mul, "div" => Function.Div,
-        "pow" => Function.Pow, "max" => Function.Max, "min" => Function.Min, "hypot" => Function.Hypot,
-        "atan2" => Function.Atan2, "lt" => Function.Less, "le" => Function.LessEqual, "gt" => Function.Greater,
-        "ge" => Function.GreaterEqual, "eq" => Function.Equal, "ne" => Function.NotEqual,
-        _ => throw Unsupported(eq, "the device interpreter has no such function"),
-    };
-
     /// <summary>An element-wise instruction; each operand is read through its broadcasting map.</summary>
-    private void Instruction(OpCode op, Function f, Operand output, Operand[] inputs, int[] shape)
+    private void Instruction(OpCode op, LaneCode f, Operand output, Operand[] inputs, int[] shape)
     {
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)op;
@@ -377,13 +356,13 @@ internal sealed class ProgramBuilder
         var sources = perPixel.Eval(numbered, shape).Data;
 
         var output = NewValue(eq.Output);
-        if (sources.Any(s => s == 0)) Instruction(OpCode.Zero, Function.Sum, output, [], shape);
+        if (sources.Any(s => s == 0)) Instruction(OpCode.Zero, LaneCode.Add, output, [], shape);
         for (int j = 0; j < ins.Length; j++)
         {
             var pairs = new List<int>();
             for (int k = 0; k < sources.Length; k++)
                 if (sources[k] > starts[j] && sources[k] <= starts[j + 1]) pairs.AddRange([k, (int)sources[k] - 1 - starts[j]]);
-            if (pairs.Count > 0) PairInstruction(OpCode.Move, Function.Sum, output, ins[j], pairs, shape);
+            if (pairs.Count > 0) PairInstruction(OpCode.Move, LaneCode.Add, output, ins[j], pairs, shape);
         }
     }
 
@@ -404,10 +383,10 @@ internal sealed class ProgramBuilder
             pairs.AddRange([dst, src]);
         }
         var shape = onePixel.Map(eq.Output.Shape);
-        PairInstruction(OpCode.Reduce, r is MaxP ? Function.Max : Function.Sum, NewValue(eq.Output), input, pairs, shape);
+        PairInstruction(OpCode.Reduce, r is MaxP ? LaneCode.Max : LaneCode.Add, NewValue(eq.Output), input, pairs, shape);
     }
 
-    private void PairInstruction(OpCode op, Function f, Operand output, Operand input, List<int> pairs, int[] shape)
+    private void PairInstruction(OpCode op, LaneCode f, Operand output, Operand input, List<int> pairs, int[] shape)
     {
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)op;
@@ -427,7 +406,7 @@ internal sealed class ProgramBuilder
         Reductions.Add((eq, PartialWidth));
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)OpCode.Accumulate;
-        fields[Interpreter.FFunction] = (int)(eq.Primitive is MaxP ? Function.Max : Function.Sum);
+        fields[Interpreter.FFunction] = (int)(eq.Primitive is MaxP ? LaneCode.Max : LaneCode.Add);
         fields[Interpreter.FCount] = input.Count;
         fields[Interpreter.FOut] = PartialWidth;
         SetOperand(fields, Interpreter.FA, input, -1);

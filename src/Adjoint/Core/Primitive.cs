@@ -52,6 +52,12 @@ internal abstract class Primitive
         return sum;
     }
 
+    /// <summary>
+    /// The element-wise form used by Jit's fused loop and the GPU interpreter; null when the primitive is not
+    /// element-wise (structural operations, reductions and matrix products run in other ways).
+    /// </summary>
+    public virtual Lane? Lane => null;
+
     /// <summary>Whether the output has derivatives at all (false for comparisons).</summary>
     public virtual bool IsDifferentiable => true;
 

@@ -41,7 +41,7 @@ internal sealed class FusedLoop
     private enum Kind { Constant, Uniform, Load, Operation }
 
     /// <summary>One lane: Slot is the uniform's index or the loaded image's index; Offset the lane's start in that image.</summary>
-    private sealed record Node(Kind Kind, double Value, int Slot, int Offset, LaneOp? Op, int[] Args, bool Varies);
+    private sealed record Node(Kind Kind, double Value, int Slot, int Offset, Lane? Op, int[] Args, bool Varies);
 
     /// <summary>Pixel sums/maxes: output lane <see cref="Lane"/> of reduction <see cref="Reduction"/> accumulates node <see cref="Node"/> (subtracts it when <see cref="Negated"/>).</summary>
     private readonly record struct Accumulation(int Reduction, int Lane, int Node, bool IsMax, bool Negated = false);
@@ -51,7 +51,7 @@ internal sealed class FusedLoop
     private delegate void Kernel(double[][] images, double[] uniforms, double[][] outputs, double[] sums, double[][] scratch, int start, int count);
 
     private readonly List<Node> nodes = [];
-    private readonly Dictionary<string, int> numbering = [];
+    private readonly Dictionary<NodeKey, int> numbering = [];
     private readonly List<object> images = [];                      // atoms loaded per pixel (constants or variables)
     private readonly List<(object Atom, int Slot)> uniformSources = []; // atoms read once per call into the uniforms
     private int uniformCount;
@@ -64,6 +64,13 @@ internal sealed class FusedLoop
     private int width;
     private int[] liveOrder = [];
     private int[] calls = [];
+
+    /// <summary>What makes two nodes the same: their kind and value, or their function (with its constant operand) and arguments.</summary>
+    private readonly record struct NodeKey(Kind Kind, long Bits, int Slot, int Offset, LaneCode? Code, double? Constant, int A0, int A1, int A2);
+
+    // The lane functions the rewrites create, taken from their primitives.
+    private static readonly Lane Add = AddP.Op.Lane!, Sub = SubP.Op.Lane!, Mul = MulP.Op.Lane!, Div = DivP.Op.Lane!,
+        Neg = Primitives.Neg.Op.Lane!, Max = MaximumP.Op.Lane!;
 
     private FusedLoop(int[] spatial) => (this.spatial, pixels) = (spatial, Shapes.Size(spatial));
 
@@ -133,8 +140,8 @@ internal sealed class FusedLoop
             var node = nodes[a.Node];
             bool onlyHere = !a.IsMax && node.Varies && uses[a.Node] == 1;
             if (onlyHere && IsNeg(a.Node, out int x)) Take(a with { Node = x, Negated = !a.Negated });
-            else if (onlyHere && IsOp(a.Node, LaneOp.Add)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1] }); }
-            else if (onlyHere && IsOp(a.Node, LaneOp.Sub)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1], Negated = !a.Negated }); }
+            else if (onlyHere && IsOp(a.Node, Add)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1] }); }
+            else if (onlyHere && IsOp(a.Node, Sub)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1], Negated = !a.Negated }); }
             else split.Add(a);
         }
         foreach (var a in accumulations) Take(a);
@@ -172,15 +179,16 @@ internal sealed class FusedLoop
     /// <summary>The output lanes of one body equation, or null when the primitive has no lane form.</summary>
     private int[]? Apply(Primitive p, BlockShapes onePixel, int[][] inputs, int[][] inShapes, int[] outShape)
     {
-        if (LaneOp.For(p) is { } op)
+        if (p.Lane is { } op)
         {
             // Element-wise with numpy broadcasting over the lead axes: which input lane each output lane reads.
             var maps = inShapes.Select(s => Kernels.Gather(LaneNumbers(Shapes.Size(s)), 0, Shapes.BroadcastStrides(s, outShape), outShape)).ToArray();
+            int[] constant = op.Constant is { } c ? [Constant(c)] : [];
             return Enumerable.Range(0, Shapes.Size(outShape))
-                .Select(l => Operation(op, inputs.Select((lanes, i) => lanes[(int)maps[i][l]]).ToArray())).ToArray();
+                .Select(l => Operation(op, [.. inputs.Select((lanes, i) => lanes[(int)maps[i][l]]), .. constant])).ToArray();
         }
         if (p.OnBlocks(onePixel) is not { } single) return null;
-        if (p is Reduction r) return ReduceLanes(single, r is MaxP ? LaneOp.Max : LaneOp.Add, inputs[0], inShapes[0], outShape);
+        if (p is Reduction r) return ReduceLanes(single, r is MaxP ? Max : Add, inputs[0], inShapes[0], outShape);
         if (p is not (ReshapeP or BroadcastP or TransposeP or SliceP or PadP or ConcatenateP)) return null;
         // Structural: run it on lane numbers (1-based; the zeros a pad adds stay 0).
         var all = inputs.SelectMany(x => x).ToArray();
@@ -192,7 +200,7 @@ internal sealed class FusedLoop
     }
 
     /// <summary>A sum or max over lead axes: find each input lane's output lane with one-hot inputs, then combine in lane order.</summary>
-    private int[] ReduceLanes(Primitive single, LaneOp combine, int[] input, int[] inShape, int[] outShape)
+    private int[] ReduceLanes(Primitive single, Lane combine, int[] input, int[] inShape, int[] outShape)
     {
         var result = new int[Shapes.Size(outShape)];
         Array.Fill(result, -1);
@@ -211,9 +219,9 @@ internal sealed class FusedLoop
     private int Constant(double value) => Leaf(Kind.Constant, value, 0, 0, false);
 
     private int Leaf(Kind kind, double value, int slot, int offset, bool varies) =>
-        Number($"{kind}:{BitConverter.DoubleToInt64Bits(value)}:{slot}:{offset}", () => new Node(kind, value, slot, offset, null, [], varies));
+        Number(new NodeKey(kind, BitConverter.DoubleToInt64Bits(value), slot, offset, null, null, -1, -1, -1), () => new Node(kind, value, slot, offset, null, [], varies));
 
-    private int Number(string key, Func<Node> create)
+    private int Number(NodeKey key, Func<Node> create)
     {
         if (numbering.TryGetValue(key, out int id)) return id;
         nodes.Add(create());
@@ -229,58 +237,65 @@ internal sealed class FusedLoop
     private bool Is(int node, double value) => IsConstant(node, out double c) && c == value;
 
     /// <summary>op(args) with constants folded, symbolic zeros and ones dropped and equal nodes shared.</summary>
-    private int Operation(LaneOp op, params int[] args)
+    private int Operation(Lane op, params int[] args)
     {
         if (args.All(a => nodes[a].Kind == Kind.Constant))
         {
-            double Arg(int i) => i < args.Length ? nodes[args[i]].Value : 0;
-            return Constant(op.Scalar(Arg(0), Arg(1), Arg(2)));
+            double Value(int i) => i < args.Length ? nodes[args[i]].Value : 0;
+            return Constant(op.Scalar(Value(0), Value(1), Value(2)));
         }
         if (Simplified(op, args) is int same) return same;
         if (op.Commutative && args[0] > args[1]) args = [args[1], args[0]];
-        return Number($"{op.Key}({string.Join(",", args)})", () => new Node(Kind.Operation, 0, 0, 0, op, args, args.Any(a => nodes[a].Varies)));
+        int Arg(int i) => i < args.Length ? args[i] : -1;
+        return Number(new NodeKey(Kind.Operation, 0, 0, 0, op.Code, op.Constant, Arg(0), Arg(1), Arg(2)),
+            () => new Node(Kind.Operation, 0, 0, 0, op, args, args.Any(a => nodes[a].Varies)));
     }
 
     private bool IsNeg(int node, out int negated)
     {
         negated = nodes[node].Args.FirstOrDefault();
-        return ReferenceEquals(nodes[node].Op, LaneOp.Neg);
+        return nodes[node].Op?.Code == LaneCode.Neg;
     }
 
-    private bool IsOp(int node, LaneOp op) => ReferenceEquals(nodes[node].Op, op);
+    private bool IsOp(int node, Lane op) => nodes[node].Op?.Code == op.Code;
 
     /// <summary>
     /// Rewrites that make the loop cheaper: symbolic zeros and ones; a / b as a·(1/b), so that values sharing a
     /// denominator share one division (the slowest vector operation); negations moved outwards until they
     /// cancel or become subtractions. Each changes a result by at most a rounding.
     /// </summary>
-    private int? Simplified(LaneOp op, int[] x) => op.Name switch
+    private int? Simplified(Lane op, int[] x) => op.Code switch
     {
-        "mul" when Is(x[0], 0) || Is(x[1], 0) => Constant(0),
-        "mul" when Is(x[0], 1) => x[1],
-        "mul" when Is(x[1], 1) => x[0],
-        "mul" when Is(x[0], -1) => Operation(LaneOp.Neg, x[1]),
-        "mul" when Is(x[1], -1) => Operation(LaneOp.Neg, x[0]),
-        "mul" when IsNeg(x[0], out int a) => Operation(LaneOp.Neg, Operation(LaneOp.Mul, a, x[1])),
-        "mul" when IsNeg(x[1], out int b) => Operation(LaneOp.Neg, Operation(LaneOp.Mul, x[0], b)),
-        "add" when Is(x[0], 0) => x[1],
-        "add" when Is(x[1], 0) => x[0],
-        "add" when IsNeg(x[1], out int b) => Operation(LaneOp.Sub, x[0], b),
-        "add" when IsNeg(x[0], out int a) => Operation(LaneOp.Sub, x[1], a),
-        "sub" when Is(x[1], 0) => x[0],
-        "sub" when Is(x[0], 0) => Operation(LaneOp.Neg, x[1]),
-        "sub" when IsNeg(x[1], out int b) => Operation(LaneOp.Add, x[0], b),
-        "sub" when IsNeg(x[0], out int a) => Operation(LaneOp.Neg, Operation(LaneOp.Add, a, x[1])),
-        "div" when Is(x[0], 0) => Constant(0),
-        "div" when Is(x[1], 1) => x[0],
-        "div" when IsNeg(x[1], out int b) => Operation(LaneOp.Neg, Operation(LaneOp.Div, x[0], b)),
-        "div" when !Is(x[0], 1) => Operation(LaneOp.Mul, x[0], Operation(LaneOp.Div, Constant(1), x[1])),
-        "neg" when IsNeg(x[0], out int a) => a,
-        "neg" when IsOp(x[0], LaneOp.Sub) => Operation(LaneOp.Sub, nodes[x[0]].Args[1], nodes[x[0]].Args[0]),
-        "neg" when IsOp(x[0], LaneOp.Mul) && IsConstant(nodes[x[0]].Args[0], out double c) => Operation(LaneOp.Mul, Constant(-c), nodes[x[0]].Args[1]),
-        "neg" when IsOp(x[0], LaneOp.Mul) && IsConstant(nodes[x[0]].Args[1], out double c) => Operation(LaneOp.Mul, nodes[x[0]].Args[0], Constant(-c)),
-        "select" when IsConstant(x[0], out double c) => c != 0 ? x[1] : x[2],
-        "select" when x[1] == x[2] => x[1],
+        LaneCode.Mul when Is(x[0], 0) || Is(x[1], 0) => Constant(0),
+        LaneCode.Mul when Is(x[0], 1) => x[1],
+        LaneCode.Mul when Is(x[1], 1) => x[0],
+        LaneCode.Mul when Is(x[0], -1) => Operation(Neg, x[1]),
+        LaneCode.Mul when Is(x[1], -1) => Operation(Neg, x[0]),
+        LaneCode.Mul when IsNeg(x[0], out int a) => Operation(Neg, Operation(Mul, a, x[1])),
+        LaneCode.Mul when IsNeg(x[1], out int b) => Operation(Neg, Operation(Mul, x[0], b)),
+        LaneCode.Add when Is(x[0], 0) => x[1],
+        LaneCode.Add when Is(x[1], 0) => x[0],
+        LaneCode.Add when IsNeg(x[1], out int b) => Operation(Sub, x[0], b),
+        LaneCode.Add when IsNeg(x[0], out int a) => Operation(Sub, x[1], a),
+        LaneCode.Sub when Is(x[1], 0) => x[0],
+        LaneCode.Sub when Is(x[0], 0) => Operation(Neg, x[1]),
+        LaneCode.Sub when IsNeg(x[1], out int b) => Operation(Add, x[0], b),
+        LaneCode.Sub when IsNeg(x[0], out int a) => Operation(Neg, Operation(Add, a, x[1])),
+        LaneCode.Div when Is(x[0], 0) => Constant(0),
+        LaneCode.Div when Is(x[1], 1) => x[0],
+        LaneCode.Div when IsNeg(x[1], out int b) => Operation(Neg, Operation(Div, x[0], b)),
+        LaneCode.Div when !Is(x[0], 1) => Operation(Mul, x[0], Operation(Div, Constant(1), x[1])),
+        LaneCode.Neg when IsNeg(x[0], out int a) => a,
+        LaneCode.Neg when IsOp(x[0], Sub) => Operation(Sub, nodes[x[0]].Args[1], nodes[x[0]].Args[0]),
+        LaneCode.Neg when IsOp(x[0], Mul) && IsConstant(nodes[x[0]].Args[0], out double c) => Operation(Mul, Constant(-c), nodes[x[0]].Args[1]),
+        LaneCode.Neg when IsOp(x[0], Mul) && IsConstant(nodes[x[0]].Args[1], out double c) => Operation(Mul, nodes[x[0]].Args[0], Constant(-c)),
+        LaneCode.Select when IsConstant(x[0], out double c) => c != 0 ? x[1] : x[2],
+        LaneCode.Select when x[1] == x[2] => x[1],
+        // Small integer powers by multiplication, as the eager kernel computes x²; others stay calls of Math.Pow.
+        LaneCode.PowConst when Is(x[1], 1) => x[0],
+        LaneCode.PowConst when Is(x[1], 2) => Operation(Mul, x[0], x[0]),
+        LaneCode.PowConst when Is(x[1], 3) => Operation(Mul, Operation(Mul, x[0], x[0]), x[0]),
+        LaneCode.PowConst when Is(x[1], -1) => Operation(Div, Constant(1), x[0]),
         _ => null,
     };
 
@@ -302,7 +317,7 @@ internal sealed class FusedLoop
         // Calls (exp, hypot, …) are not inlined by the JIT, and every vector live across a call goes through
         // memory. So a block runs two loops: the first computes only the calls (and what they need) into
         // scratch arrays; the second, free of calls, reads them like images and does everything else.
-        calls = liveOrder.Where(id => nodes[id].Varies && nodes[id].Op?.IsCall == true).ToArray();
+        calls = liveOrder.Where(id => nodes[id].Varies && nodes[id].Op is { } op && VectorApi.IsCall(op)).ToArray();
         var callsFirst = Ancestors(calls);
         var main = ShortLived(LiveNodes(stopAt: calls), calls);
 
@@ -351,10 +366,10 @@ internal sealed class FusedLoop
             foreach (var a in accumulationsOf.SelectMany(g => g)) uses[a.Node]++;
             foreach (var st in storesOf.SelectMany(g => g)) uses[st.Node]++;
             foreach (int c in last ? [] : calls) uses[c]++;
-            bool Fusable(int id) => IsOp(id, LaneOp.Mul) && nodes[id].Varies && uses[id] == 1;
+            bool Fusable(int id) => IsOp(id, Mul) && nodes[id].Varies && uses[id] == 1;
             var fusedInto = new Dictionary<int, int>(); // add → its product argument
             foreach (int id in order)
-                if (IsOp(id, LaneOp.Add) && nodes[id].Varies && !FromScratch(id) && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
+                if (IsOp(id, Add) && nodes[id].Varies && !FromScratch(id) && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
                     fusedInto[id] = product;
             var inlined = fusedInto.Values.ToHashSet();
             bool IntoSum(int id) => Fusable(id) && !inlined.Contains(id) && accumulationsOf[id].Any(a => !a.IsMax);
@@ -404,7 +419,7 @@ internal sealed class FusedLoop
                     Kind.Constant => api.Splat(node.Value),
                     Kind.Uniform => api.Splat(Expression.ArrayIndex(uniformsP, Expression.Constant(node.Slot))),
                     Kind.Load => api.Load(imageArrays[node.Slot], Expression.Add(pixel, Expression.Constant(node.Offset))),
-                    _ => node.Op!.Vector(api, node.Args.Select(a => value[a]).ToArray()),
+                    _ => api.Apply(node.Op!, node.Args.Select(a => value[a]).ToArray()),
                 };
                 if (node.Kind == Kind.Constant) { value[id] = computed; } // the JIT embeds vector constants
                 else if (!node.Varies)
@@ -514,24 +529,10 @@ internal sealed class FusedLoop
     /// <summary>The size of the loop, for <see cref="Graph.ExecutionPlan"/>.</summary>
     public string Describe()
     {
-        var perPixel = liveOrder.Where(id => nodes[id].Varies).GroupBy(id => nodes[id].Op?.Name ?? "load")
+        var perPixel = liveOrder.Where(id => nodes[id].Varies).GroupBy(id => nodes[id].Op?.Code.ToString().ToLowerInvariant() ?? "load")
             .OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}");
         return $"{liveOrder.Count(id => nodes[id].Varies)} operations on vectors of {width} pixels ({string.Join(", ", perPixel)}), " +
                $"{accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).DistinctBy(Flat).Count()} accumulators, {calls.Length} calls computed first in a loop of their own, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} operations once per block";
-    }
-
-    /// <summary>The live lane program, one node per line, then the accumulations: for reading what the rewrites did.</summary>
-    internal string Listing()
-    {
-        var sb = new System.Text.StringBuilder();
-        foreach (int id in liveOrder)
-        {
-            var n = nodes[id];
-            string d = n.Kind switch { Kind.Constant => $"const {n.Value}", Kind.Uniform => $"uni[{n.Slot}]", Kind.Load => $"img{n.Slot}+{n.Offset}", _ => $"{n.Op!.Key} {string.Join(" ", n.Args.Select(a => "%" + a))}" };
-            sb.AppendLine($"%{id}{(n.Varies ? "" : "u")} = {d}");
-        }
-        foreach (var a in accumulations) sb.AppendLine($"acc r{a.Reduction}[{a.Lane}] {(a.Negated ? "-" : "+")}= %{a.Node}");
-        return sb.ToString();
     }
 
     // ---- Running --------------------------------------------------------------------------------

@@ -100,20 +100,15 @@ public sealed class Graph
     /// <summary>Folding a broadcast of a constant over a whole image would materialise it: fold only small results.</summary>
     internal const int MaximumFoldedSize = 1 << 16;
 
-    /// <summary>x·1, 1·x, x + 0, 0 + x, x − 0 with a scalar constant and no broadcasting: the result is x itself.</summary>
+    /// <summary>x·1, 1·x, x + 0, 0 + x, x − 0 with a scalar constant and no broadcasting: the result is x itself (the lane's identity element).</summary>
     private static object? Identity(Primitive p, object[] inputs, int[] shape)
     {
-        static bool IsScalar(object a, double value) => a is Tensor { Size: 1 } t && t.Data[0] == value;
+        if (p.Lane is not { Identity: { } e } lane) return null;
+        bool IsIdentity(object a) => a is Tensor { Size: 1 } t && t.Data[0] == e;
         bool Fits(object a) => a is Variable v && Shapes.Equal(v.Shape, shape);
-        return p.Name switch
-        {
-            "mul" when IsScalar(inputs[1], 1) && Fits(inputs[0]) => inputs[0],
-            "mul" when IsScalar(inputs[0], 1) && Fits(inputs[1]) => inputs[1],
-            "add" when IsScalar(inputs[1], 0) && Fits(inputs[0]) => inputs[0],
-            "add" when IsScalar(inputs[0], 0) && Fits(inputs[1]) => inputs[1],
-            "sub" when IsScalar(inputs[1], 0) && Fits(inputs[0]) => inputs[0],
-            _ => null,
-        };
+        if (IsIdentity(inputs[1]) && Fits(inputs[0])) return inputs[0];
+        if (lane.Commutative && IsIdentity(inputs[0]) && Fits(inputs[1])) return inputs[1];
+        return null;
     }
 
     private static Equation[] DeadCodeRemoved(List<Equation> equations, object[] outputs)
