@@ -72,11 +72,12 @@ internal abstract class Primitive
     public string Parameters => string.Join(", ", Params.Where(p => p.Listed).Select(p => p.ToString()));
 
     /// <summary>
-    /// The same operation for a compiled block, whose spatial axes are replaced as
-    /// <paramref name="map"/> says; null when it cannot run block by block. Primitives without shape
-    /// parameters are unchanged.
+    /// The block form: the same operation on blocks of pixels, whose spatial axes are replaced as
+    /// <paramref name="map"/> says, for inputs of the given (whole) shapes; null when the operation would
+    /// mix pixels or move them to other axes. Element-wise primitives work pixel by pixel as they are;
+    /// the others say when they do (structural operations, reductions) or never (matrix products).
     /// </summary>
-    internal virtual Primitive? OnBlocks(BlockShapes map) => this;
+    internal virtual Primitive? OnBlocks(BlockShapes map, int[][] inputs) => Lane is null ? null : this;
 
     /// <summary>Equal primitives compute the same function: same kind, same name, same parameters.</summary>
     public sealed override bool Equals(object? obj) =>

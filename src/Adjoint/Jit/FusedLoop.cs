@@ -90,11 +90,6 @@ internal sealed class FusedLoop
     {
         var onePixel = new BlockShapes(spatial, 1);
         var lanes = new Dictionary<Graph.Variable, int[]>();
-        var bodyOutputs = bodyEquations.Select(e => graph.Equations[e].Output).ToHashSet();
-        // A non-pixel value computed in the body and needed elsewhere is not kept by the loop.
-        var usedOutside = graph.Equations.Where((_, e) => !bodyEquations.Contains(e)).SelectMany(eq => eq.Inputs).Concat(graph.Outputs);
-        if (usedOutside.OfType<Graph.Variable>().Any(v => bodyOutputs.Contains(v) && !onePixel.IsSpatial(v.Shape) && !IsReductionOutput(v))) return false;
-        bool IsReductionOutput(Graph.Variable v) => bodyEquations.Any(e => isReduction(e) && graph.Equations[e].Output == v);
 
         int[] Lanes(object atom) => atom is Graph.Variable v && lanes.TryGetValue(v, out var known) ? known : lanes[(Graph.Variable)atom] = Source(atom);
         int[] LanesOf(object atom) => atom is Tensor t ? Source(t) : Lanes(atom);
@@ -113,7 +108,8 @@ internal sealed class FusedLoop
                 reductionSizes.Add(inputs[0].Length);
                 continue;
             }
-            if (Apply(eq.Primitive, onePixel, inputs, inShapes, outShape) is not { } result) return false;
+            var single = eq.Primitive.OnBlocks(onePixel, eq.Inputs.Select(PixelPlan.ShapeOf).ToArray());
+            if (single is null || Apply(single, inputs, inShapes, outShape) is not { } result) return false;
             lanes[eq.Output] = result;
         }
         reductionLanes = [.. reductionSizes];
@@ -176,10 +172,10 @@ internal sealed class FusedLoop
         return Enumerable.Range(slot, Shapes.Size(shape)).Select(s => Leaf(Kind.Uniform, 0, s, 0, false)).ToArray();
     }
 
-    /// <summary>The output lanes of one body equation, or null when the primitive has no lane form.</summary>
-    private int[]? Apply(Primitive p, BlockShapes onePixel, int[][] inputs, int[][] inShapes, int[] outShape)
+    /// <summary>The output lanes of one body equation (its primitive's form on one pixel), or null when it has none.</summary>
+    private int[]? Apply(Primitive single, int[][] inputs, int[][] inShapes, int[] outShape)
     {
-        if (p.Lane is { } op)
+        if (single.Lane is { } op)
         {
             // Element-wise with numpy broadcasting over the lead axes: which input lane each output lane reads.
             var maps = inShapes.Select(s => Kernels.Gather(LaneNumbers(Shapes.Size(s)), 0, Shapes.BroadcastStrides(s, outShape), outShape)).ToArray();
@@ -187,9 +183,7 @@ internal sealed class FusedLoop
             return Enumerable.Range(0, Shapes.Size(outShape))
                 .Select(l => Operation(op, [.. inputs.Select((lanes, i) => lanes[(int)maps[i][l]]), .. constant])).ToArray();
         }
-        if (p.OnBlocks(onePixel) is not { } single) return null;
-        if (p is Reduction r) return ReduceLanes(single, r is MaxP ? Max : Add, inputs[0], inShapes[0], outShape);
-        if (p is not (ReshapeP or BroadcastP or TransposeP or SliceP or PadP or ConcatenateP)) return null;
+        if (single is Reduction r) return ReduceLanes(single, r is MaxP ? Max : Add, inputs[0], inShapes[0], outShape);
         // Structural: run it on lane numbers (1-based; the zeros a pad adds stay 0).
         var all = inputs.SelectMany(x => x).ToArray();
         var numbered = new Tensor[inShapes.Length];

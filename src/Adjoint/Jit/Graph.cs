@@ -98,7 +98,7 @@ public sealed class Graph
     }
 
     /// <summary>Folding a broadcast of a constant over a whole image would materialise it: fold only small results.</summary>
-    internal const int MaximumFoldedSize = 1 << 16;
+    internal const int MaximumFoldedSize = Dispatch.LargeSize;
 
     /// <summary>x·1, 1·x, x + 0, 0 + x, x − 0 with a scalar constant and no broadcasting: the result is x itself (the lane's identity element).</summary>
     private static object? Identity(Primitive p, object[] inputs, int[] shape)

@@ -17,6 +17,10 @@ internal abstract class Reduction(int rank, int[] axes, bool keepdims) : Primiti
         return Shapes.Concat(lead, ReducedShape(s[0][lead.Length..], keepdims));
     }
 
+    /// <summary>On blocks only reductions over leading axes: a sum over the pixels is combined across blocks instead.</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) =>
+        map.IsSpatial(inputs[0]) && axes.All(a => a + inputs[0].Length - rank < inputs[0].Length - map.Spatial.Length) ? this : null;
+
     /// <summary>The trailing shape after reducing: axes removed, or kept with size 1.</summary>
     public int[] ReducedShape(int[] trailing, bool keep) =>
         keep ? trailing.Select((d, i) => axes.Contains(i) ? 1 : d).ToArray()
