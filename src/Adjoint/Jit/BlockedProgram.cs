@@ -21,9 +21,6 @@ namespace Adjoint;
 /// </remarks>
 internal sealed class BlockedProgram
 {
-    /// <summary>How many threads run blocks (null: all cores). Results do not depend on it.</summary>
-    internal static int? MaxThreads { get; set; }
-
     private const int TargetBlockElements = 8 * 1024; // per value: 64 KB, so a block's working set stays in L2 (measured best of 4K-32K)
 
     /// <summary>
@@ -110,8 +107,12 @@ internal sealed class BlockedProgram
 
     public Tensor[] Run(Tensor[] args) => Run(args, interpret: false);
 
-    /// <summary>Runs the program; <paramref name="interpret"/>: evaluate the blocks primitive by primitive even where a compiled loop exists (the reference in tests).</summary>
-    public Tensor[] Run(Tensor[] args, bool interpret)
+    /// <summary>
+    /// Runs the program; <paramref name="interpret"/>: evaluate the blocks primitive by primitive even where a compiled
+    /// loop exists (the reference in tests); <paramref name="maxThreads"/>: how many threads run blocks (null: all
+    /// cores). Results do not depend on either.
+    /// </summary>
+    public Tensor[] Run(Tensor[] args, bool interpret, int? maxThreads = null)
     {
         var values = new Dictionary<Graph.Variable, Tensor>();
         for (int i = 0; i < graph.Inputs.Length; i++) values[graph.Inputs[i]] = args[i];
@@ -127,7 +128,7 @@ internal sealed class BlockedProgram
         int blocks = (pixels + perBlock - 1) / perBlock;
         var partials = new double[blocks][][];
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = MaxThreads ?? Environment.ProcessorCount };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount };
         if (loop is not null)
             Parallel.For(0, blocks, options, b => partials[b] = loop.Run(b * perBlock, Math.Min(perBlock, pixels - b * perBlock)));
         else Parallel.For(0, blocks, options, () => arenas.TryTake(out var kept) ? kept : new Arena(), (b, _, arena) =>
