@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Kit.Notebooks;
+using Kit.Scripting;
+
+namespace Kit.Running;
+
+/// <summary>
+/// Drives the real .NET Interactive kernel (<c>dotnet-interactive stdio</c>, the process VS Code's
+/// Polyglot Notebooks starts) over its JSON-lines protocol: one <c>SubmitCode</c> command per cell,
+/// then every event up to the command's <c>CommandSucceeded</c> or <c>CommandFailed</c>, turned into
+/// nbformat outputs. The process starts in the notebook's folder and gets no runtime settings of
+/// ours (the environment variables that tune the .NET runtime are removed), as when VS Code starts it.
+/// </summary>
+public sealed class InteractiveKernel : ICellKernel
+{
+    public const string ToolPackage = "Microsoft.dotnet-interactive";
+    public const string ToolVersion = "1.0.712001";
+
+    private readonly Process _process;
+    private readonly long _maxOutputChars;
+    private readonly BlockingReader _events;
+    private int _executionCount;
+    private bool _dead;
+
+    public InteractiveKernel(string directory, string executable, long maxOutputChars = 1_000_000)
+    {
+        _maxOutputChars = maxOutputChars;
+        var start = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = Path.GetFullPath(directory),
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("stdio");
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_gc", StringComparison.OrdinalIgnoreCase)
+                                                               || k.StartsWith("DOTNET_TC_", StringComparison.OrdinalIgnoreCase)
+                                                               || k.StartsWith("DOTNET_TieredCompilation", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(name);
+        start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        try { _process = Process.Start(start) ?? throw new KernelException($"could not start {executable}"); }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new KernelException($"could not start the .NET Interactive kernel '{executable}': {e.Message}. " +
+                                      $"Install it with: dotnet tool install --tool-path .tools {ToolPackage} --version {ToolVersion}");
+        }
+        _process.ErrorDataReceived += (_, _) => { }; // the kernel logs to stderr; nothing a cell shows
+        _process.BeginErrorReadLine();
+        _events = new BlockingReader(_process.StandardOutput);
+    }
+
+    /// <summary>The kernel executable: <paramref name="explicitPath"/>, else <c>.tools/dotnet-interactive</c>
+    /// above <paramref name="from"/> (where CI and the dev container install it), else the one on PATH.</summary>
+    public static string Locate(string? explicitPath, string from)
+    {
+        if (!string.IsNullOrEmpty(explicitPath)) return explicitPath;
+        for (var dir = new DirectoryInfo(Path.GetFullPath(from)); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, ".tools", "dotnet-interactive");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return "dotnet-interactive";
+    }
+
+    public CellResult Execute(string source, TimeSpan timeout)
+    {
+        var count = ++_executionCount;
+        var outputs = new CellOutputs(_maxOutputChars);
+        var clock = Stopwatch.StartNew();
+        if (_dead) return Fail(count, outputs, clock, "KernelError", "the kernel was stopped by an earlier timeout or crash");
+
+        var token = $"kit-{count}";
+        var command = new JsonObject
+        {
+            ["token"] = token,
+            ["commandType"] = "SubmitCode",
+            ["command"] = new JsonObject { ["code"] = source, ["targetKernelName"] = "csharp" },
+        };
+        _process.StandardInput.WriteLine(command.ToJsonString());
+        _process.StandardInput.Flush();
+
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var line = _events.ReadLine(deadline - DateTime.UtcNow);
+            if (line is BlockingReader.TimedOut)
+            {
+                Stop();
+                outputs.Add(Outputs.Error("TimeoutException", $"The cell did not finish within {timeout.TotalSeconds:0.#} s.", []));
+                return new CellResult(CellStatus.TimedOut, count, outputs.ToJson(), clock.Elapsed, "Timeout", $"timed out after {timeout.TotalSeconds:0.#} s");
+            }
+            if (line is null)
+            {
+                _dead = true;
+                return Fail(count, outputs, clock, "KernelError", $"the kernel process exited (code {ExitCode()})");
+            }
+            JsonObject message;
+            try { message = JsonNode.Parse(line)?.AsObject() ?? throw new JsonException("null"); }
+            catch (JsonException) { continue; } // the kernel's banner and log lines are not events
+            var type = (string?)message["eventType"];
+            var payload = message["event"] as JsonObject;
+            var isOurs = (string?)message["command"]?["token"] == token;
+            switch (type)
+            {
+                case "StandardOutputValueProduced": outputs.WriteStream("stdout", PlainValue(payload)); break;
+                case "StandardErrorValueProduced": outputs.WriteStream("stderr", PlainValue(payload)); break;
+                case "DisplayedValueProduced": outputs.Add(Outputs.DisplayData(MimeBundle(payload))); break;
+                case "ReturnValueProduced": outputs.Add(Outputs.ExecuteResult(MimeBundle(payload), count)); break;
+                case "CommandFailed" when isOurs:
+                    return Fail(count, outputs, clock, ErrorType(payload), (string?)payload?["message"] ?? "the command failed");
+                case "CommandSucceeded" when isOurs:
+                    return new CellResult(CellStatus.Ok, count, outputs.ToJson(), clock.Elapsed);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_dead)
+        {
+            try { _process.StandardInput.Close(); } catch (IOException) { }
+            if (!_process.WaitForExit(5000)) Stop();
+        }
+        _process.Dispose();
+    }
+
+    private void Stop()
+    {
+        _dead = true;
+        try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        _process.WaitForExit(5000);
+    }
+
+    private string ExitCode() => _process.WaitForExit(2000) ? _process.ExitCode.ToString() : "unknown";
+
+    private static CellResult Fail(int count, CellOutputs outputs, Stopwatch clock, string type, string message)
+    {
+        outputs.Add(Outputs.Error(type, message, []));
+        return new CellResult(CellStatus.Failed, count, outputs.ToJson(), clock.Elapsed, type, message);
+    }
+
+    // The kernel reports compile errors with the diagnostic in the message, exceptions as "Type: message".
+    private static string ErrorType(JsonObject? payload)
+    {
+        var message = (string?)payload?["message"] ?? "";
+        if (message.Contains("): error CS", StringComparison.Ordinal)) return "CompilationError";
+        var colon = message.IndexOf(':');
+        var head = colon > 0 ? message[..colon] : "";
+        return head.Length > 0 && !head.Contains(' ') && head.Contains('.') ? head : "Error";
+    }
+
+    private static string PlainValue(JsonObject? payload) =>
+        payload?["formattedValues"] is JsonArray values
+            ? string.Concat(values.Select(v => (string?)v?["value"] ?? ""))
+            : "";
+
+    private static Dictionary<string, string> MimeBundle(JsonObject? payload)
+    {
+        var bundle = new Dictionary<string, string>();
+        if (payload?["formattedValues"] is not JsonArray values) return bundle;
+        foreach (var value in values.OfType<JsonObject>())
+            if ((string?)value["mimeType"] is { } mime) bundle[mime] = (string?)value["value"] ?? "";
+        return bundle;
+    }
+
+    /// <summary>Reads lines on a background thread so that a read can give up at a deadline.</summary>
+    private sealed class BlockingReader
+    {
+        public const string TimedOut = "\0timeout";
+        private readonly System.Collections.Concurrent.BlockingCollection<string?> _lines = new(boundedCapacity: 10_000);
+
+        public BlockingReader(StreamReader reader)
+        {
+            var thread = new Thread(() =>
+            {
+                try { for (string? line; (line = reader.ReadLine()) is not null;) _lines.Add(line); }
+                catch (IOException) { }
+                finally { _lines.Add(null); }
+            }) { IsBackground = true, Name = "dotnet-interactive events" };
+            thread.Start();
+        }
+
+        public string? ReadLine(TimeSpan wait) =>
+            _lines.TryTake(out var line, wait > TimeSpan.Zero ? wait : TimeSpan.Zero) ? line : TimedOut;
+    }
+}
