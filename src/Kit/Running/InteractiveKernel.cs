@@ -24,6 +24,10 @@ public sealed class InteractiveKernel : ICellKernel
     private int _executionCount;
     private bool _dead;
 
+    // Starting the kernel (a .NET app that loads Roslyn and F#) takes seconds, minutes on a loaded
+    // machine; it must not count against the first cell's time limit.
+    private static readonly TimeSpan StartupLimit = TimeSpan.FromMinutes(3);
+
     public InteractiveKernel(string directory, string executable, long maxOutputChars = 1_000_000)
     {
         _maxOutputChars = maxOutputChars;
@@ -51,19 +55,54 @@ public sealed class InteractiveKernel : ICellKernel
         _process.ErrorDataReceived += (_, _) => { }; // the kernel logs to stderr; nothing a cell shows
         _process.BeginErrorReadLine();
         _events = new BlockingReader(_process.StandardOutput);
+        WaitUntilReady();
     }
 
-    /// <summary>The kernel executable: <paramref name="explicitPath"/>, else <c>.tools/dotnet-interactive</c>
-    /// above <paramref name="from"/> (where CI and the dev container install it), else the one on PATH.</summary>
+    private void WaitUntilReady()
+    {
+        var deadline = DateTime.UtcNow + StartupLimit;
+        while (true)
+        {
+            var line = _events.ReadLine(deadline - DateTime.UtcNow);
+            if (line is null || line is BlockingReader.TimedOut)
+            {
+                Stop();
+                throw new KernelException(line is null
+                    ? $"the .NET Interactive kernel exited on start (code {ExitCode()})"
+                    : $"the .NET Interactive kernel did not start within {StartupLimit.TotalMinutes:0} minutes");
+            }
+            if (line.Contains("\"eventType\":\"KernelReady\"", StringComparison.Ordinal)) return;
+        }
+    }
+
+    /// <summary>
+    /// The kernel executable: <paramref name="explicitPath"/>, else <c>.tools/dotnet-interactive</c> in
+    /// the repository that holds <paramref name="from"/> (where CI and the dev container put it),
+    /// installed there first if it is missing, else (outside a repository) the one on PATH.
+    /// </summary>
     public static string Locate(string? explicitPath, string from)
     {
         if (!string.IsNullOrEmpty(explicitPath)) return explicitPath;
-        for (var dir = new DirectoryInfo(Path.GetFullPath(from)); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, ".tools", "dotnet-interactive");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return "dotnet-interactive";
+        var root = new DirectoryInfo(Path.GetFullPath(from));
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Teaching.sln"))) root = root.Parent;
+        if (root is null) return "dotnet-interactive";
+        var tools = Path.Combine(root.FullName, ".tools");
+        var executable = Path.Combine(tools, OperatingSystem.IsWindows() ? "dotnet-interactive.exe" : "dotnet-interactive");
+        if (!File.Exists(executable)) Install(tools);
+        return executable;
+    }
+
+    private static void Install(string tools)
+    {
+        Console.Error.WriteLine($"kit: installing {ToolPackage} {ToolVersion} into {tools} (once)");
+        var install = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "tool", "install", "--tool-path", tools, ToolPackage, "--version", ToolVersion }) install.ArgumentList.Add(arg);
+        using var process = Process.Start(install) ?? throw new KernelException("could not run dotnet tool install");
+        var errors = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new KernelException($"could not install {ToolPackage} {ToolVersion} into {tools}: {errors.Result.Trim()}");
     }
 
     public CellResult Execute(string source, TimeSpan timeout)

@@ -22,8 +22,20 @@ public static class RunCommand
         kernel.AcceptOnlyFromAmong(KitKernel, RealKernel);
         var kernelPath = new Option<string?>("--kernel-path") { Description = "The dotnet-interactive executable (default: .tools/dotnet-interactive above the current folder, else PATH)." };
         var command = new Command("run", "Run notebooks' C# cells in order, as the .NET Interactive kernel does.") { paths, noWrite, timeout, kernel, kernelPath };
-        command.SetAction(r => Run(r.GetValue(paths) ?? [], !r.GetValue(noWrite), TimeSpan.FromSeconds(r.GetValue(timeout)),
-            r.GetValue(kernel) == RealKernel ? InteractiveKernel.Locate(r.GetValue(kernelPath), Environment.CurrentDirectory) : null));
+        command.SetAction(r =>
+        {
+            string? realKernel = null;
+            if (r.GetValue(kernel) == RealKernel)
+            {
+                try { realKernel = InteractiveKernel.Locate(r.GetValue(kernelPath), Environment.CurrentDirectory); }
+                catch (Scripting.KernelException e)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                    return 2;
+                }
+            }
+            return Run(r.GetValue(paths) ?? [], !r.GetValue(noWrite), TimeSpan.FromSeconds(r.GetValue(timeout)), realKernel);
+        });
         return command;
     }
 

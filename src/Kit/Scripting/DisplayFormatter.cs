@@ -48,7 +48,7 @@ public sealed class DisplayFormatter
     {
         Plain => s,
         Html => PlainHtml(s),
-        Json => System.Text.Json.JsonSerializer.Serialize(s),
+        Json => System.Text.Json.JsonSerializer.Serialize(s, new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }),
         _ => throw new ArgumentException($"No formatter is registered for MIME type {mime}."),
     };
 
