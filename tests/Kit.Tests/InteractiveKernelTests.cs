@@ -27,7 +27,7 @@ public sealed class InteractiveKernelTests : IDisposable
         var first = kernel.Execute("var x = 41;\nConsole.WriteLine(\"hi\");\nSystem.IO.File.ReadAllText(\"data.txt\")", Minutes);
         Assert.Equal(CellStatus.Ok, first.Status);
         Assert.Equal("hi\n", Nb.Text(first.Outputs[0]).Replace("\r\n", "\n"));
-        Assert.Contains("from the notebook folder", Nb.Text(first.Outputs[1], "text/html"));
+        Assert.Contains("from the notebook folder", Nb.Text(first.Outputs[1], "text/plain") + Nb.Text(first.Outputs[1], "text/html"));
 
         var second = kernel.Execute("x + 1", Minutes);
         var result = Assert.Single(second.Outputs);

@@ -195,7 +195,9 @@ public sealed class KernelTests : IDisposable
     [Fact]
     public void Course_charts_show_as_interactive_html_and_static_svg()
     {
+        _folder.AddCourseDll("lib");
         var kernel = new ScriptKernel(_folder.Path);
+        Ok(kernel, "#r \"lib/Course.dll\"");
         var chart = Assert.Single(Ok(kernel, "Course.Charts.Bars(new[] { \"a\", \"b\" }, new[] { 1.0, 2.0 }, title: \"two bars\")").Outputs);
         Assert.Contains("Plotly.newPlot", Nb.Text(chart, "text/html"));
         Assert.StartsWith("<?xml", Nb.Text(chart, "image/svg+xml"));
