@@ -217,7 +217,14 @@ public static class ChartSvg
         {
             if (Log)
             {
-                for (var e = Math.Ceiling(Min - 1e-9); e <= Max + 1e-9; e++) yield return Math.Pow(10, e);
+                // Decades; with fewer than three of them in range, 2× and 5× as well.
+                double[] multiples = Max - Min < 2 ? [1, 2, 5] : [1];
+                for (var e = Math.Floor(Min); e <= Max + 1e-9; e++)
+                    foreach (var multiple in multiples)
+                    {
+                        var v = multiple * Math.Pow(10, e);
+                        if (Math.Log10(v) >= Min - 1e-9 && Math.Log10(v) <= Max + 1e-9) yield return v;
+                    }
                 yield break;
             }
             var raw = (Max - Min) / 5;

@@ -150,7 +150,8 @@ public sealed class InteractiveKernel : ICellKernel
                 case "DisplayedValueProduced": outputs.Add(Outputs.DisplayData(MimeBundle(payload))); break;
                 case "ReturnValueProduced": outputs.Add(Outputs.ExecuteResult(MimeBundle(payload), count)); break;
                 case "CommandFailed" when isOurs:
-                    return Fail(count, outputs, clock, ErrorType(payload), (string?)payload?["message"] ?? "the command failed");
+                    var (errorType, errorMessage) = Error((string?)payload?["message"] ?? "the command failed");
+                    return Fail(count, outputs, clock, errorType, errorMessage);
                 case "CommandSucceeded" when isOurs:
                     return new CellResult(CellStatus.Ok, count, outputs.ToJson(), clock.Elapsed);
             }
@@ -183,13 +184,12 @@ public sealed class InteractiveKernel : ICellKernel
     }
 
     // The kernel reports compile errors with the diagnostic in the message, exceptions as "Type: message".
-    private static string ErrorType(JsonObject? payload)
+    private static (string Type, string Message) Error(string message)
     {
-        var message = (string?)payload?["message"] ?? "";
-        if (message.Contains("): error CS", StringComparison.Ordinal)) return "CompilationError";
-        var colon = message.IndexOf(':');
+        if (message.Contains("): error CS", StringComparison.Ordinal)) return ("CompilationError", message);
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
         var head = colon > 0 ? message[..colon] : "";
-        return head.Length > 0 && !head.Contains(' ') && head.Contains('.') ? head : "Error";
+        return head.Length > 0 && !head.Contains(' ') && head.Contains('.') ? (head, message[(colon + 2)..]) : ("Error", message);
     }
 
     private static string PlainValue(JsonObject? payload) =>
