@@ -71,7 +71,7 @@ internal sealed class DeviceProgram : IDisposable
         Tensor Value(object atom) => atom as Tensor ?? values[(Graph.Variable)atom];
 
         for (int e = 0; e < graph.Equations.Length; e++)
-            if (plan.Phases[e] == ProgramBuilder.Phase.Prologue) Evaluate(e, values);
+            if (plan.Phases[e] == PixelPlan.Phase.Prologue) Evaluate(e, values);
 
         if (layout.Instructions > 0)
         {
@@ -96,7 +96,7 @@ internal sealed class DeviceProgram : IDisposable
         }
 
         for (int e = 0; e < graph.Equations.Length; e++)
-            if (plan.Phases[e] == ProgramBuilder.Phase.Epilogue) Evaluate(e, values);
+            if (plan.Phases[e] == PixelPlan.Phase.Epilogue) Evaluate(e, values);
         return graph.Outputs.Select(Value).ToArray();
     }
 

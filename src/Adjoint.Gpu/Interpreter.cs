@@ -5,7 +5,7 @@ namespace Adjoint.Gpu;
 /// <summary>What one instruction of the device program does (field 0 of each instruction).</summary>
 internal enum OpCode
 {
-    /// <summary>out[k] = f(a[k]) with f = <see cref="Function"/>.</summary>
+    /// <summary>out[k] = f(a[k]) with f the <see cref="LaneCode"/> in field 1 (the primitive's element-wise form).</summary>
     Unary,
     /// <summary>out[k] = f(a[k], b[k]).</summary>
     Binary,
@@ -21,15 +21,6 @@ internal enum OpCode
     Accumulate,
     /// <summary>memory[target + k·pixels + pixel] = a[k]: writes a per-pixel value of a graph output.</summary>
     Store,
-}
-
-/// <summary>The element-wise functions (field 1 of Unary/Binary/Reduce/Accumulate instructions).</summary>
-internal enum Function
-{
-    Neg, Exp, Log, Sin, Cos, Tan, Tanh, Sqrt, Abs, Sign,
-    Add, Sub, Mul, Div, Pow, PowConst, Max, Min, Hypot, Atan2,
-    Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual,
-    Sum,
 }
 
 /// <summary>Where an operand lives (see <see cref="Interpreter"/>).</summary>
@@ -89,7 +80,7 @@ internal static class Interpreter
         {
             int at = n * Width;
             if (program[at + FOp] != (int)OpCode.Accumulate) continue;
-            double identity = program[at + FFunction] == (int)Function.Max ? double.NegativeInfinity : 0.0;
+            double identity = program[at + FFunction] == (int)LaneCode.Max ? double.NegativeInfinity : 0.0;
             for (int k = 0; k < program[at + FCount]; k++)
                 memory[layout.PartialBase + (long)t * layout.PartialWidth + program[at + FOut] + k] = identity;
         }
@@ -109,7 +100,7 @@ internal static class Interpreter
         int at, int t, long first, int length)
     {
         var op = (OpCode)program[at + FOp];
-        var function = (Function)program[at + FFunction];
+        var function = (LaneCode)program[at + FFunction];
         int count = program[at + FCount];
         int output = program[at + FOut];
 
@@ -117,7 +108,7 @@ internal static class Interpreter
         {
             if (op == OpCode.Reduce)
             {
-                double identity = function == Function.Max ? double.NegativeInfinity : 0.0;
+                double identity = function == LaneCode.Max ? double.NegativeInfinity : 0.0;
                 for (int k = 0; k < program[at + FOutLength]; k++)
                 {
                     long o = ScratchRow(layout, output + k, t);
@@ -154,10 +145,10 @@ internal static class Interpreter
                     // The four arithmetic operations, most of a derivative's work, get loops of their own.
                     switch (function)
                     {
-                        case Function.Add: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] + memory[b + i * sb]; break;
-                        case Function.Sub: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] - memory[b + i * sb]; break;
-                        case Function.Mul: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] * memory[b + i * sb]; break;
-                        case Function.Div: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] / memory[b + i * sb]; break;
+                        case LaneCode.Add: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] + memory[b + i * sb]; break;
+                        case LaneCode.Sub: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] - memory[b + i * sb]; break;
+                        case LaneCode.Mul: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] * memory[b + i * sb]; break;
+                        case LaneCode.Div: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] / memory[b + i * sb]; break;
                         default: for (int i = 0; i < length; i++) memory[o + i] = Apply(function, memory[a + i * sa], memory[b + i * sb]); break;
                     }
                     break;
@@ -180,7 +171,7 @@ internal static class Interpreter
                 case OpCode.Accumulate:
                 {
                     // Sum (or max) over the tile's pixels first, then into this thread's partial.
-                    double total = function == Function.Max ? double.NegativeInfinity : 0.0;
+                    double total = function == LaneCode.Max ? double.NegativeInfinity : 0.0;
                     for (int i = 0; i < length; i++) total = Apply(function, total, memory[a + i * sa]);
                     long p = layout.PartialBase + (long)t * layout.PartialWidth + output + k;
                     memory[p] = Apply(function, memory[p], total);
@@ -202,12 +193,12 @@ internal static class Interpreter
         int stride = Grid.DimX * Group.DimX;
         for (int w = Grid.GlobalIndex.X; w < layout.PartialWidth; w += stride)
         {
-            var function = Function.Sum;
+            var function = LaneCode.Add;
             for (int n = 0; n < layout.Instructions; n++)
             {
                 int at = n * Width, start = program[at + FOut];
                 if (program[at + FOp] == (int)OpCode.Accumulate && w >= start && w < start + program[at + FCount])
-                    function = (Function)program[at + FFunction];
+                    function = (LaneCode)program[at + FFunction];
             }
             double total = memory[layout.PartialBase + w];
             for (int t = 1; t < layout.Threads; t++)
@@ -240,40 +231,40 @@ internal static class Interpreter
     }
 
     /// <summary>The unary functions, as the CPU primitives compute them.</summary>
-    public static double Apply(Function f, double x) => f switch
+    public static double Apply(LaneCode f, double x) => f switch
     {
-        Function.Neg => -x,
-        Function.Exp => Math.Exp(x),
-        Function.Log => Math.Log(x),
-        Function.Sin => Math.Sin(x),
-        Function.Cos => Math.Cos(x),
-        Function.Tan => Math.Tan(x),
-        Function.Tanh => Math.Tanh(x),
-        Function.Sqrt => Math.Sqrt(x),
-        Function.Abs => Math.Abs(x),
-        Function.Sign => x > 0 ? 1.0 : x < 0 ? -1.0 : x, // keeps ±0 and NaN
+        LaneCode.Neg => -x,
+        LaneCode.Exp => Math.Exp(x),
+        LaneCode.Log => Math.Log(x),
+        LaneCode.Sin => Math.Sin(x),
+        LaneCode.Cos => Math.Cos(x),
+        LaneCode.Tan => Math.Tan(x),
+        LaneCode.Tanh => Math.Tanh(x),
+        LaneCode.Sqrt => Math.Sqrt(x),
+        LaneCode.Abs => Math.Abs(x),
+        LaneCode.Sign => x > 0 ? 1.0 : x < 0 ? -1.0 : x, // keeps ±0 and NaN
         _ => double.NaN,
     };
 
     /// <summary>The binary functions; comparisons give 1.0 or 0.0.</summary>
-    public static double Apply(Function f, double a, double b) => f switch
+    public static double Apply(LaneCode f, double a, double b) => f switch
     {
-        Function.Add or Function.Sum => a + b,
-        Function.Sub => a - b,
-        Function.Mul => a * b,
-        Function.Div => a / b,
-        Function.Pow => Math.Pow(a, b),
-        Function.PowConst => b == 2 ? a * a : b == 1 ? a : Math.Pow(a, b),
-        Function.Max => Math.Max(a, b),
-        Function.Min => Math.Min(a, b),
-        Function.Hypot => Hypot(a, b),
-        Function.Atan2 => Math.Atan2(a, b),
-        Function.Less => a < b ? 1.0 : 0.0,
-        Function.LessEqual => a <= b ? 1.0 : 0.0,
-        Function.Greater => a > b ? 1.0 : 0.0,
-        Function.GreaterEqual => a >= b ? 1.0 : 0.0,
-        Function.Equal => a == b ? 1.0 : 0.0,
-        Function.NotEqual => a != b ? 1.0 : 0.0,
+        LaneCode.Add => a + b,
+        LaneCode.Sub => a - b,
+        LaneCode.Mul => a * b,
+        LaneCode.Div => a / b,
+        LaneCode.Pow => Math.Pow(a, b),
+        LaneCode.PowConst => b == 2 ? a * a : b == 1 ? a : Math.Pow(a, b),
+        LaneCode.Max => Math.Max(a, b),
+        LaneCode.Min => Math.Min(a, b),
+        LaneCode.Hypot => Hypot(a, b),
+        LaneCode.Atan2 => Math.Atan2(a, b),
+        LaneCode.Less => a < b ? 1.0 : 0.0,
+        LaneCode.LessEqual => a <= b ? 1.0 : 0.0,
+        LaneCode.Greater => a > b ? 1.0 : 0.0,
+        LaneCode.GreaterEqual => a >= b ? 1.0 : 0.0,
+        LaneCode.Equal => a == b ? 1.0 : 0.0,
+        LaneCode.NotEqual => a != b ? 1.0 : 0.0,
         _ => double.NaN,
     };
 

@@ -1,4 +1,5 @@
 using Adjoint.Primitives;
+using Phase = Adjoint.PixelPlan.Phase;
 
 namespace Adjoint.Gpu;
 
@@ -21,8 +22,6 @@ namespace Adjoint.Gpu;
 /// </remarks>
 internal sealed class ProgramBuilder
 {
-    public enum Phase { Prologue, Body, Reduction, Epilogue }
-
     /// <summary>An operand as the interpreter reads it: where it lives and its per-pixel shape.</summary>
     public sealed record Operand(Place Place, long Base, int[] PixelShape)
     {
@@ -64,16 +63,12 @@ internal sealed class ProgramBuilder
         this.graph = graph;
         // The first candidate for the pixel axes under which every equation can run; () always can
         // (one "pixel" holding everything: correct, but one thread does all the work).
-        NotSupportedException? failure = null;
+        string whyNot = "";
+        PixelPlan? plan = null;
         foreach (var candidate in SpatialCandidates(graph))
-        {
-            spatial = candidate;
-            onePixel = new BlockShapes(spatial, 1);
-            Pixels = Shapes.Size(spatial);
-            try { Phases = Classify(); failure = null; break; }
-            catch (NotSupportedException e) { failure = e; } // the last, with S = (), names what cannot run at all
-        }
-        if (failure is not null) throw failure;
+            if ((plan = PixelPlan.TryCreate(graph, candidate, out whyNot)) is not null) break; // the last, S = (), says what cannot run at all
+        if (plan is null) throw new NotSupportedException($"Adjoint.Gpu cannot run this graph on the device: {whyNot}. Use Ad.Jit (CPU) for this function.");
+        (spatial, onePixel, Phases, Pixels) = (plan.Spatial, plan.OnePixel, plan.Phases, Shapes.Size(plan.Spatial));
         Emit();
         Relocate();
     }
@@ -95,14 +90,7 @@ internal sealed class ProgramBuilder
 
     private bool IsSpatial(int[] shape) => onePixel.IsSpatial(shape);
 
-    private bool IsFlat(int[] shape)
-    {
-        for (int i = 1; i <= Math.Min(shape.Length, spatial.Length); i++)
-            if (shape[^i] != 1) return false;
-        return true;
-    }
-
-    private static int[] ShapeOf(object atom) => atom is Graph.Variable v ? v.Shape : ((Tensor)atom).shape;
+    private static int[] ShapeOf(object atom) => PixelPlan.ShapeOf(atom);
 
     /// <summary>
     /// Candidates for S, largest first: the trailing axes each reduction sums over (and their trailing
@@ -110,16 +98,7 @@ internal sealed class ProgramBuilder
     /// </summary>
     private static IEnumerable<int[]> SpatialCandidates(Graph graph)
     {
-        var blocks = new List<int[]>();
-        foreach (var eq in graph.Equations)
-        {
-            if (eq.Primitive is not Reduction r) continue;
-            var input = ShapeOf(eq.Inputs[0]);
-            var axes = r.Axes.Select(a => a + input.Length - r.Rank).ToArray();
-            if (axes.Length == 0) continue;
-            int first = axes.Min();
-            if (axes.Length == input.Length - first && axes.Max() == input.Length - 1) blocks.Add(input[first..]);
-        }
+        var blocks = PixelPlan.ReducedBlocks(graph).ToList();
         blocks.AddRange(graph.Outputs.OfType<Graph.Variable>().Select(v => v.Shape));
         var candidates = blocks.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => b[i..]))
             .Where(c => Shapes.Size(c) > 1)
@@ -128,62 +107,9 @@ internal sealed class ProgramBuilder
         return candidates.Append([]);
     }
 
-    private Phase[] Classify()
-    {
-        var phases = new Phase[graph.Equations.Length];
-        var afterReduction = new HashSet<Graph.Variable>();
-        for (int e = 0; e < graph.Equations.Length; e++)
-        {
-            var eq = graph.Equations[e];
-            var shapes = eq.Inputs.Select(ShapeOf).ToArray();
-            bool late = eq.Inputs.OfType<Graph.Variable>().Any(afterReduction.Contains);
-            bool touchesPixels = shapes.Any(IsSpatial) || IsSpatial(eq.Output.Shape);
-            if (!touchesPixels)
-            {
-                phases[e] = late ? Phase.Epilogue : Phase.Prologue;
-                if (late) afterReduction.Add(eq.Output);
-                continue;
-            }
-            if (late)
-                throw Unsupported(eq, "it works on the pixels after a sum over all of them (that needs two passes over the data)");
-            if (eq.Primitive is Reduction r && ReducesExactlyThePixels(r, shapes[0]))
-            {
-                phases[e] = Phase.Reduction;
-                afterReduction.Add(eq.Output);
-            }
-            else if (!shapes.Append(eq.Output.Shape).All(s => IsSpatial(s) || IsFlat(s)))
-                throw Unsupported(eq, $"its shapes {string.Join(", ", shapes.Select(s => Shapes.Format(s)))} mix the pixel axes {Shapes.Format(spatial)} with others");
-            else if (!WorksPixelByPixel(eq.Primitive, shapes))
-                throw Unsupported(eq, "it moves values between pixels");
-            else phases[e] = Phase.Body;
-        }
-        return phases;
-    }
-
     private static NotSupportedException Unsupported(Graph.Equation eq, string why) =>
         new($"Adjoint.Gpu cannot run the primitive '{eq.Primitive.Name}' ({eq.Primitive}) on the device: {why}. " +
             "Use Ad.Jit (CPU) for this function.");
-
-    private bool ReducesExactlyThePixels(Reduction r, int[] input)
-    {
-        int offset = input.Length - r.Rank;
-        var axes = r.Axes.Select(a => a + offset).Order().ToArray();
-        return IsSpatial(input) && axes.SequenceEqual(Enumerable.Range(input.Length - spatial.Length, spatial.Length));
-    }
-
-    /// <summary>Whether the primitive leaves the pixel axes alone (as BlockedProgram requires of its blocks).</summary>
-    private bool WorksPixelByPixel(Primitive p, int[][] inputs) => p switch
-    {
-        Unary or Binary or WhereP => true,
-        Reduction r => !r.Axes.Any(a => a + inputs[0].Length - r.Rank >= inputs[0].Length - spatial.Length),
-        TransposeP t => t.Permutation.TakeLast(Math.Min(spatial.Length, t.Permutation.Length))
-            .SequenceEqual(Enumerable.Range(t.Permutation.Length - Math.Min(spatial.Length, t.Permutation.Length), Math.Min(spatial.Length, t.Permutation.Length))),
-        ConcatenateP c => c.Axis < c.Rank - spatial.Length,
-        SliceP s when IsSpatial(inputs[0]) && !IsSpatial(s.Stop) => false,
-        ReshapeP or BroadcastP or SliceP or PadP => p.OnBlocks(onePixel) is not null,
-        _ => throw new NotSupportedException(
-            $"Adjoint.Gpu cannot run the primitive '{p.Name}' ({p}) on the device: the device interpreter has no kernel for it. Use Ad.Jit (CPU) for this function."),
-    };
 
     // ---------------------------------------------------------------- emitting the program
 
@@ -280,18 +206,14 @@ internal sealed class ProgramBuilder
         var shape = onePixel.Map(eq.Output.Shape);
         switch (p)
         {
-            case PowConst c:
-                Instruction(OpCode.Binary, Function.PowConst, NewValue(eq.Output), [ins[0], Uniform(c.Exponent)], shape);
+            case { Lane: { } lane }:
+            {
+                // The primitive's element-wise form, its constant operand (pow_const's exponent) as a uniform.
+                Operand[] operands = lane.Constant is { } c ? [.. ins, Uniform(c)] : ins;
+                var op = lane.Code == LaneCode.Select ? OpCode.Select : lane.Arity == 1 ? OpCode.Unary : OpCode.Binary;
+                Instruction(op, lane.Code, NewValue(eq.Output), operands, shape);
                 break;
-            case Unary:
-                Instruction(OpCode.Unary, UnaryFunction(p, eq), NewValue(eq.Output), ins, shape);
-                break;
-            case Binary:
-                Instruction(OpCode.Binary, BinaryFunction(p, eq), NewValue(eq.Output), ins, shape);
-                break;
-            case WhereP:
-                Instruction(OpCode.Select, Function.Sum, NewValue(eq.Output), ins, shape);
-                break;
+            }
             case ReshapeP:
                 // Same elements in the same order: the output shares the input's storage.
                 operands[eq.Output] = ins[0] with { PixelShape = shape };
@@ -305,25 +227,8 @@ internal sealed class ProgramBuilder
         }
     }
 
-    private static Function UnaryFunction(Primitive p, Graph.Equation eq) => p.Name switch
-    {
-        "neg" => Function.Neg, "exp" => Function.Exp, "log" => Function.Log, "sin" => Function.Sin,
-        "cos" => Function.Cos, "tan" => Function.Tan, "tanh" => Function.Tanh, "sqrt" => Function.Sqrt,
-        "abs" => Function.Abs, "sign" => Function.Sign,
-        _ => throw Unsupported(eq, "the device interpreter has no such function"),
-    };
-
-    private static Function BinaryFunction(Primitive p, Graph.Equation eq) => p.Name switch
-    {
-        "add" => Function.Add, "sub" => Function.Sub, "mul" => Function.Mul, "div" => Function.Div,
-        "pow" => Function.Pow, "max" => Function.Max, "min" => Function.Min, "hypot" => Function.Hypot,
-        "atan2" => Function.Atan2, "lt" => Function.Less, "le" => Function.LessEqual, "gt" => Function.Greater,
-        "ge" => Function.GreaterEqual, "eq" => Function.Equal, "ne" => Function.NotEqual,
-        _ => throw Unsupported(eq, "the device interpreter has no such function"),
-    };
-
     /// <summary>An element-wise instruction; each operand is read through its broadcasting map.</summary>
-    private void Instruction(OpCode op, Function f, Operand output, Operand[] inputs, int[] shape)
+    private void Instruction(OpCode op, LaneCode f, Operand output, Operand[] inputs, int[] shape)
     {
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)op;
@@ -360,7 +265,7 @@ internal sealed class ProgramBuilder
     /// </summary>
     private void EmitMove(Graph.Equation eq, Operand[] ins)
     {
-        var perPixel = eq.Primitive.OnBlocks(onePixel) ?? throw Unsupported(eq, "it moves values between pixels");
+        var perPixel = eq.Primitive.OnBlocks(onePixel, eq.Inputs.Select(ShapeOf).ToArray()) ?? throw Unsupported(eq, "it moves values between pixels");
         var shape = onePixel.Map(eq.Output.Shape);
         var starts = new int[ins.Length + 1];
         for (int j = 0; j < ins.Length; j++) starts[j + 1] = starts[j] + ins[j].Count;
@@ -368,13 +273,13 @@ internal sealed class ProgramBuilder
         var sources = perPixel.Eval(numbered, shape).Data;
 
         var output = NewValue(eq.Output);
-        if (sources.Any(s => s == 0)) Instruction(OpCode.Zero, Function.Sum, output, [], shape);
+        if (sources.Any(s => s == 0)) Instruction(OpCode.Zero, LaneCode.Add, output, [], shape);
         for (int j = 0; j < ins.Length; j++)
         {
             var pairs = new List<int>();
             for (int k = 0; k < sources.Length; k++)
                 if (sources[k] > starts[j] && sources[k] <= starts[j + 1]) pairs.AddRange([k, (int)sources[k] - 1 - starts[j]]);
-            if (pairs.Count > 0) PairInstruction(OpCode.Move, Function.Sum, output, ins[j], pairs, shape);
+            if (pairs.Count > 0) PairInstruction(OpCode.Move, LaneCode.Add, output, ins[j], pairs, shape);
         }
     }
 
@@ -395,10 +300,10 @@ internal sealed class ProgramBuilder
             pairs.AddRange([dst, src]);
         }
         var shape = onePixel.Map(eq.Output.Shape);
-        PairInstruction(OpCode.Reduce, r is MaxP ? Function.Max : Function.Sum, NewValue(eq.Output), input, pairs, shape);
+        PairInstruction(OpCode.Reduce, r is MaxP ? LaneCode.Max : LaneCode.Add, NewValue(eq.Output), input, pairs, shape);
     }
 
-    private void PairInstruction(OpCode op, Function f, Operand output, Operand input, List<int> pairs, int[] shape)
+    private void PairInstruction(OpCode op, LaneCode f, Operand output, Operand input, List<int> pairs, int[] shape)
     {
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)op;
@@ -418,7 +323,7 @@ internal sealed class ProgramBuilder
         Reductions.Add((eq, PartialWidth));
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)OpCode.Accumulate;
-        fields[Interpreter.FFunction] = (int)(eq.Primitive is MaxP ? Function.Max : Function.Sum);
+        fields[Interpreter.FFunction] = (int)(eq.Primitive is MaxP ? LaneCode.Max : LaneCode.Add);
         fields[Interpreter.FCount] = input.Count;
         fields[Interpreter.FOut] = PartialWidth;
         SetOperand(fields, Interpreter.FA, input, -1);

@@ -9,7 +9,7 @@ namespace Adjoint;
 /// </summary>
 /// <remarks>
 /// This file holds the general forms, over lists of arguments and outputs. The typed overloads
-/// (1 to 4 arguments, <c>argnums</c> as an int or a tuple) in Ad.Overloads.cs only adapt to them.
+/// (1 to 4 arguments, <c>argnums</c> as an int or a tuple) in Overloads/Ad.Overloads.g.cs only adapt to them.
 /// </remarks>
 public static partial class Ad
 {

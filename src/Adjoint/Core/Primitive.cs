@@ -52,21 +52,93 @@ internal abstract class Primitive
         return sum;
     }
 
+    /// <summary>
+    /// The element-wise form used by Jit's fused loop and the GPU interpreter; null when the primitive is not
+    /// element-wise (structural operations, reductions and matrix products run in other ways).
+    /// </summary>
+    public virtual Lane? Lane => null;
+
     /// <summary>Whether the output has derivatives at all (false for comparisons).</summary>
     public virtual bool IsDifferentiable => true;
 
+    /// <summary>
+    /// All the parameters that make this operation what it is (shapes, axes, an exponent…). Equality,
+    /// hashing (common-subexpression elimination, caches) and the listing all derive from them, so a
+    /// parameter cannot be left out of one and not the others.
+    /// </summary>
+    public virtual Param[] Params => [];
+
     /// <summary>Parameters shown in listings, e.g. "axes=(0,)".</summary>
-    public virtual string Parameters => "";
+    public string Parameters => string.Join(", ", Params.Where(p => p.Listed).Select(p => p.ToString()));
 
     /// <summary>
-    /// The same operation for a compiled block, whose spatial axes are replaced as
-    /// <paramref name="map"/> says; null when it cannot run block by block. Primitives without shape
-    /// parameters are unchanged.
+    /// The block form: the same operation on blocks of pixels, whose spatial axes are replaced as
+    /// <paramref name="map"/> says, for inputs of the given (whole) shapes; null when the operation would
+    /// mix pixels or move them to other axes. Element-wise primitives work pixel by pixel as they are;
+    /// the others say when they do (structural operations, reductions) or never (matrix products).
     /// </summary>
-    internal virtual Primitive? OnBlocks(BlockShapes map) => this;
+    internal virtual Primitive? OnBlocks(BlockShapes map, int[][] inputs) => Lane is null ? null : this;
 
-    /// <summary>Identifies the operation with all its parameters: equal keys on equal inputs give equal outputs (used by common-subexpression elimination).</summary>
-    public virtual string Key => ToString();
+    /// <summary>Equal primitives compute the same function: same kind, same name, same parameters.</summary>
+    public sealed override bool Equals(object? obj) =>
+        obj is Primitive other && other.GetType() == GetType() && other.Name == Name && other.Params.AsSpan().SequenceEqual(Params);
+
+    public sealed override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(GetType());
+        hash.Add(Name);
+        foreach (var p in Params) hash.Add(p);
+        return hash.ToHashCode();
+    }
 
     public override string ToString() => Parameters.Length == 0 ? Name : $"{Name}[{Parameters}]";
+}
+
+/// <summary>
+/// One typed parameter of a primitive: an integer, a real number, a flag or a list of integers (a
+/// shape, axes, a permutation). <see cref="Listed"/>: whether listings show it (a reshape shows its
+/// new shape, not the old one, as jaxprs do); it counts for equality either way.
+/// </summary>
+internal readonly struct Param : IEquatable<Param>
+{
+    private enum Type { Integer, Real, Flag, Integers }
+
+    public string Name { get; }
+    public bool Listed { get; }
+    private readonly Type type;
+    private readonly double number;
+    private readonly int[] integers;
+
+    private Param(string name, Type type, double number, int[] integers, bool listed) =>
+        (Name, this.type, this.number, this.integers, Listed) = (name, type, number, integers, listed);
+
+    public static Param Integer(string name, int value, bool listed = true) => new(name, Type.Integer, value, [], listed);
+    public static Param Real(string name, double value, bool listed = true) => new(name, Type.Real, value, [], listed);
+    public static Param Flag(string name, bool value) => new(name, Type.Flag, value ? 1 : 0, [], listed: value);
+    public static Param Integers(string name, int[] values, bool listed = true) => new(name, Type.Integers, 0, (int[])values.Clone(), listed);
+
+    // Reals compare by bits: 0.0 and −0.0 are different exponents' results (1/x), NaN equals itself.
+    public bool Equals(Param other) =>
+        Name == other.Name && type == other.type && BitConverter.DoubleToInt64Bits(number) == BitConverter.DoubleToInt64Bits(other.number)
+        && integers.AsSpan().SequenceEqual(other.integers);
+
+    public override bool Equals(object? obj) => obj is Param p && Equals(p);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Name);
+        hash.Add(number);
+        foreach (int i in integers) hash.Add(i);
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() => type switch
+    {
+        Type.Integer => $"{Name}={(int)number}",
+        Type.Real => $"{Name}={number.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        Type.Flag => Name,
+        _ => $"{Name}={Shapes.Format(integers)}",
+    };
 }

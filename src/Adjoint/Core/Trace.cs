@@ -23,6 +23,13 @@ internal abstract class Trace
         IsActive = false;
     }
 
+    /// <summary>
+    /// Whether this trace also records operations on constants alone when their result is large (more than
+    /// <see cref="Dispatch.LargeSize"/> elements), instead of letting them be computed: a compiler does, so that
+    /// a basis vector broadcast over an image is made block by block rather than materialised.
+    /// </summary>
+    public virtual bool RecordsLargeConstants => false;
+
     public abstract string Kind { get; }
     public override string ToString() => $"{Kind}(level={Level})";
 }
@@ -52,11 +59,14 @@ internal static class Dispatch
         return active.Count;
     }
 
-    private static GraphTrace? InnermostGraphTrace()
+    /// <summary>Results larger than this (in elements) count as large: see <see cref="Trace.RecordsLargeConstants"/>.</summary>
+    public const int LargeSize = 1 << 16;
+
+    private static Trace? InnermostRecordingLargeConstants()
     {
         if (active is null) return null;
         for (int i = active.Count - 1; i >= 0; i--)
-            if (active[i] is GraphTrace g) return g;
+            if (active[i].RecordsLargeConstants) return active[i];
         return null;
     }
 
@@ -85,8 +95,8 @@ internal static class Dispatch
         if (top is not null) return top.Process(primitive, inputs, outputShape);
         // Under Jit, a large result of constants (say a basis vector broadcast over an image) is
         // recorded rather than computed, so the compiled program makes it block by block.
-        if (Shapes.Size(outputShape) > Graph.MaximumFoldedSize && InnermostGraphTrace() is { } graph)
-            return graph.Process(primitive, inputs, outputShape);
+        if (Shapes.Size(outputShape) > LargeSize && InnermostRecordingLargeConstants() is { } recorder)
+            return recorder.Process(primitive, inputs, outputShape);
         return primitive.Eval(inputs, outputShape);
     }
 }

@@ -1,4 +1,5 @@
 using Adjoint.Primitives;
+using Phase = Adjoint.PixelPlan.Phase;
 
 namespace Adjoint;
 
@@ -20,11 +21,6 @@ namespace Adjoint;
 /// </remarks>
 internal sealed class BlockedProgram
 {
-    private enum Phase { Prologue, Body, Reduction, Epilogue }
-
-    /// <summary>How many threads run blocks (null: all cores). Results do not depend on it.</summary>
-    internal static int? MaxThreads { get; set; }
-
     private const int TargetBlockElements = 8 * 1024; // per value: 64 KB, so a block's working set stays in L2 (measured best of 4K-32K)
 
     /// <summary>
@@ -47,11 +43,11 @@ internal sealed class BlockedProgram
     /// <summary>Arenas kept between calls: a worker's buffers are allocated once, not once per call.</summary>
     private readonly System.Collections.Concurrent.ConcurrentBag<Arena> arenas = [];
 
-    private BlockedProgram(Graph graph, int[] spatial, Phase[] phases, int blockLength, bool use512)
+    private BlockedProgram(Graph graph, PixelPlan plan, int blockLength, bool use512)
     {
-        (this.graph, this.spatial, this.phases, this.blockLength) = (graph, spatial, phases, blockLength);
+        (this.graph, spatial, phases, this.blockLength) = (graph, plan.Spatial, plan.Phases, blockLength);
         pixels = Shapes.Size(spatial);
-        spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => IsSpatial(v.Shape, spatial)).Distinct().ToArray();
+        spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => plan.OnePixel.IsSpatial(v.Shape)).Distinct().ToArray();
         var inBlocks = Enumerable.Range(0, phases.Length).Where(e => phases[e] is Phase.Body or Phase.Reduction).ToArray();
         fused = FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction, spatialOutputs, use512);
         compiledBlockLength = Math.Min(CompiledBlockPixels, pixels);
@@ -60,94 +56,21 @@ internal sealed class BlockedProgram
     private readonly int compiledBlockLength;
 
     /// <summary>
-    /// The block plan for a graph, or null when it has no large reduction or cannot be blocked. Its body is
-    /// compiled into a <see cref="FusedLoop"/> on 512-bit vectors where the hardware has them (or as asked).
+    /// The block plan for a graph, or null when it has no large reduction or cannot be blocked. Its pixels are the
+    /// axes of its largest reduction; its body is compiled into a <see cref="FusedLoop"/> on 512-bit vectors where
+    /// the hardware has them (or as asked).
     /// </summary>
     public static BlockedProgram? TryCreate(Graph graph, bool? use512 = null)
     {
-        if (FindSpatialShape(graph) is not { } spatial) return null;
-        var phases = new Phase[graph.Equations.Length];
-        var afterReduction = new HashSet<Graph.Variable>();
-        int widest = 1;
-        for (int e = 0; e < graph.Equations.Length; e++)
-        {
-            var eq = graph.Equations[e];
-            var shapes = eq.Inputs.Select(ShapeOf).ToArray();
-            bool late = eq.Inputs.OfType<Graph.Variable>().Any(afterReduction.Contains);
-            bool touchesPixels = shapes.Any(s => IsSpatial(s, spatial)) || IsSpatial(eq.Output.Shape, spatial);
-            if (!touchesPixels)
-            {
-                phases[e] = late ? Phase.Epilogue : Phase.Prologue;
-                if (late) afterReduction.Add(eq.Output);
-                continue;
-            }
-            if (late) return null; // pixels would depend on a sum over all pixels
-            if (eq.Primitive is Reduction r && ReducesExactly(r, shapes[0], spatial))
-            {
-                phases[e] = Phase.Reduction;
-                afterReduction.Add(eq.Output);
-            }
-            else if (shapes.Append(eq.Output.Shape).All(s => IsSpatial(s, spatial) || IsFlat(s, spatial)) && Blockable(eq.Primitive, shapes, spatial))
-                phases[e] = Phase.Body;
-            else return null;
-            widest = Math.Max(widest, Shapes.Size(eq.Output.Shape) / Shapes.Size(spatial));
-        }
-        // Outputs over the pixels are assembled from the blocks; anything else is fine as it is.
+        var spatial = PixelPlan.ReducedBlocks(graph).MaxBy(s => Shapes.Size(s));
+        if (spatial is null || Shapes.Size(spatial) < MinimumSpatialSize || PixelPlan.TryCreate(graph, spatial, out _) is not { } plan) return null;
+        // Blocks hold TargetBlockElements numbers per value: fewer pixels when values hold many per pixel.
+        int widest = graph.Equations.Where((_, e) => plan.Phases[e] != Phase.Prologue && plan.Phases[e] != Phase.Epilogue)
+            .Select(eq => Shapes.Size(eq.Output.Shape) / Shapes.Size(spatial)).Append(1).Max();
         int pixels = Shapes.Size(spatial);
         int blockLength = Math.Clamp(TargetBlockElements / widest / 8 * 8, Math.Min(256, pixels), pixels);
-        return new BlockedProgram(graph, spatial, phases, blockLength, use512 ?? System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+        return new BlockedProgram(graph, plan, blockLength, use512 ?? System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
     }
-
-    private static int[] ShapeOf(object atom) => atom is Graph.Variable v ? v.Shape : ((Tensor)atom).shape;
-
-    private static bool IsSpatial(int[] shape, int[] spatial) =>
-        shape.Length >= spatial.Length && Shapes.Equal(shape.AsSpan(shape.Length - spatial.Length), spatial);
-
-    private static bool IsFlat(int[] shape, int[] spatial)
-    {
-        for (int i = 1; i <= Math.Min(shape.Length, spatial.Length); i++)
-            if (shape[^i] != 1) return false;
-        return true;
-    }
-
-    /// <summary>S = the trailing axes summed by the reduction that reduces the most elements.</summary>
-    private static int[]? FindSpatialShape(Graph graph)
-    {
-        int[]? best = null;
-        foreach (var eq in graph.Equations)
-        {
-            if (eq.Primitive is not Reduction r) continue;
-            var input = ShapeOf(eq.Inputs[0]);
-            int offset = input.Length - r.Rank;
-            var axes = r.Axes.Select(a => a + offset).ToArray();
-            int first = axes.Min();
-            // The reduced axes must be a trailing block, e.g. the two axes of an image.
-            if (axes.Length != input.Length - first || axes.Max() != input.Length - 1) continue;
-            var candidate = input[first..];
-            if (best is null || Shapes.Size(candidate) > Shapes.Size(best)) best = candidate;
-        }
-        return best is not null && Shapes.Size(best) >= MinimumSpatialSize ? best : null;
-    }
-
-    private static bool ReducesExactly(Reduction r, int[] input, int[] spatial)
-    {
-        int offset = input.Length - r.Rank;
-        var axes = r.Axes.Select(a => a + offset).Order().ToArray();
-        return axes.SequenceEqual(Enumerable.Range(input.Length - spatial.Length, spatial.Length));
-    }
-
-    /// <summary>Whether the primitive works pixel by pixel, leaving the spatial axes alone.</summary>
-    private static bool Blockable(Primitive p, int[][] inputs, int[] spatial) => p switch
-    {
-        Unary or Binary or WhereP => true,
-        Reduction r => !r.Axes.Any(a => a + inputs[0].Length - r.Rank >= inputs[0].Length - spatial.Length),
-        TransposeP t => t.Permutation.TakeLast(Math.Min(spatial.Length, t.Permutation.Length))
-                            .SequenceEqual(Enumerable.Range(t.Permutation.Length - Math.Min(spatial.Length, t.Permutation.Length), Math.Min(spatial.Length, t.Permutation.Length))),
-        ConcatenateP c => c.Axis < c.Rank - spatial.Length,
-        SliceP s when IsSpatial(inputs[0], spatial) && !IsSpatial(s.Stop, spatial) => false,
-        ReshapeP or BroadcastP or SliceP or PadP => p.OnBlocks(new BlockShapes(spatial, 1)) is not null,
-        _ => false,
-    };
 
     /// <summary>The primitives with spatial shapes replaced for blocks of <paramref name="length"/> pixels.</summary>
     private Primitive[] PrimitivesFor(int length)
@@ -156,8 +79,9 @@ internal sealed class BlockedProgram
         {
             if (blockPrimitives.TryGetValue(length, out var cached)) return cached;
             var map = new BlockShapes(spatial, length);
-            var result = graph.Equations.Select(eq => eq.Primitive.OnBlocks(map)
-                ?? throw new InvalidOperationException($"{eq.Primitive} cannot run on blocks.")).ToArray();
+            // A pixel reduction sums the block's pixels as it is: its partial result.
+            var result = graph.Equations.Select((eq, e) => phases[e] != Phase.Body ? eq.Primitive
+                : eq.Primitive.OnBlocks(map, eq.Inputs.Select(PixelPlan.ShapeOf).ToArray()) ?? throw new InvalidOperationException($"{eq.Primitive} cannot run on blocks.")).ToArray();
             return blockPrimitives[length] = result;
         }
     }
@@ -183,8 +107,12 @@ internal sealed class BlockedProgram
 
     public Tensor[] Run(Tensor[] args) => Run(args, interpret: false);
 
-    /// <summary>Runs the program; <paramref name="interpret"/>: evaluate the blocks primitive by primitive even where a compiled loop exists (the reference in tests).</summary>
-    public Tensor[] Run(Tensor[] args, bool interpret)
+    /// <summary>
+    /// Runs the program; <paramref name="interpret"/>: evaluate the blocks primitive by primitive even where a compiled
+    /// loop exists (the reference in tests); <paramref name="maxThreads"/>: how many threads run blocks (null: all
+    /// cores). Results do not depend on either.
+    /// </summary>
+    public Tensor[] Run(Tensor[] args, bool interpret, int? maxThreads = null)
     {
         var values = new Dictionary<Graph.Variable, Tensor>();
         for (int i = 0; i < graph.Inputs.Length; i++) values[graph.Inputs[i]] = args[i];
@@ -200,7 +128,7 @@ internal sealed class BlockedProgram
         int blocks = (pixels + perBlock - 1) / perBlock;
         var partials = new double[blocks][][];
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = MaxThreads ?? Environment.ProcessorCount };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount };
         if (loop is not null)
             Parallel.For(0, blocks, options, b => partials[b] = loop.Run(b * perBlock, Math.Min(perBlock, pixels - b * perBlock)));
         else Parallel.For(0, blocks, options, () => arenas.TryTake(out var kept) ? kept : new Arena(), (b, _, arena) =>
@@ -215,7 +143,7 @@ internal sealed class BlockedProgram
             {
                 if (atom is Graph.Variable v && local.TryGetValue(v, out var t)) return t;
                 var whole = Value(atom);
-                if (!IsSpatial(whole.shape, spatial)) return whole;
+                if (!map.IsSpatial(whole.shape)) return whole;
                 if (!sliced.TryGetValue(atom, out var block)) sliced[atom] = block = Slice(whole, start, length, map);
                 return block;
             }
@@ -271,22 +199,5 @@ internal sealed class BlockedProgram
     {
         var data = block.Data;
         for (int l = 0; l < data.Length / length; l++) data.AsSpan(l * length, length).CopyTo(whole.AsSpan(l * pixels + start, length));
-    }
-}
-
-/// <summary>Replaces the spatial trailing axes S of a shape by (1, …, 1, length) for one block.</summary>
-internal sealed class BlockShapes(int[] spatial, int length)
-{
-    public int[] Spatial => spatial;
-
-    public bool IsSpatial(int[] shape) =>
-        shape.Length >= spatial.Length && Shapes.Equal(shape.AsSpan(shape.Length - spatial.Length), spatial);
-
-    public int[] Map(int[] shape)
-    {
-        if (!IsSpatial(shape)) return shape;
-        var result = (int[])shape.Clone();
-        for (int i = 1; i <= spatial.Length; i++) result[^i] = i == 1 ? length : 1;
-        return result;
     }
 }

@@ -41,7 +41,7 @@ internal sealed class FusedLoop
     private enum Kind { Constant, Uniform, Load, Operation }
 
     /// <summary>One lane: Slot is the uniform's index or the loaded image's index; Offset the lane's start in that image.</summary>
-    private sealed record Node(Kind Kind, double Value, int Slot, int Offset, LaneOp? Op, int[] Args, bool Varies);
+    private sealed record Node(Kind Kind, double Value, int Slot, int Offset, Lane? Op, int[] Args, bool Varies);
 
     /// <summary>Pixel sums/maxes: output lane <see cref="Lane"/> of reduction <see cref="Reduction"/> accumulates node <see cref="Node"/> (subtracts it when <see cref="Negated"/>).</summary>
     private readonly record struct Accumulation(int Reduction, int Lane, int Node, bool IsMax, bool Negated = false);
@@ -51,7 +51,7 @@ internal sealed class FusedLoop
     private delegate void Kernel(double[][] images, double[] uniforms, double[][] outputs, double[] sums, double[][] scratch, int start, int count);
 
     private readonly List<Node> nodes = [];
-    private readonly Dictionary<string, int> numbering = [];
+    private readonly Dictionary<NodeKey, int> numbering = [];
     private readonly List<object> images = [];                      // atoms loaded per pixel (constants or variables)
     private readonly List<(object Atom, int Slot)> uniformSources = []; // atoms read once per call into the uniforms
     private int uniformCount;
@@ -64,6 +64,13 @@ internal sealed class FusedLoop
     private int width;
     private int[] liveOrder = [];
     private int[] calls = [];
+
+    /// <summary>What makes two nodes the same: their kind and value, or their function (with its constant operand) and arguments.</summary>
+    private readonly record struct NodeKey(Kind Kind, long Bits, int Slot, int Offset, LaneCode? Code, double? Constant, int A0, int A1, int A2);
+
+    // The lane functions the rewrites create, taken from their primitives.
+    private static readonly Lane Add = AddP.Op.Lane!, Sub = SubP.Op.Lane!, Mul = MulP.Op.Lane!, Div = DivP.Op.Lane!,
+        Neg = Primitives.Neg.Op.Lane!, Max = MaximumP.Op.Lane!;
 
     private FusedLoop(int[] spatial) => (this.spatial, pixels) = (spatial, Shapes.Size(spatial));
 
@@ -83,11 +90,6 @@ internal sealed class FusedLoop
     {
         var onePixel = new BlockShapes(spatial, 1);
         var lanes = new Dictionary<Graph.Variable, int[]>();
-        var bodyOutputs = bodyEquations.Select(e => graph.Equations[e].Output).ToHashSet();
-        // A non-pixel value computed in the body and needed elsewhere is not kept by the loop.
-        var usedOutside = graph.Equations.Where((_, e) => !bodyEquations.Contains(e)).SelectMany(eq => eq.Inputs).Concat(graph.Outputs);
-        if (usedOutside.OfType<Graph.Variable>().Any(v => bodyOutputs.Contains(v) && !onePixel.IsSpatial(v.Shape) && !IsReductionOutput(v))) return false;
-        bool IsReductionOutput(Graph.Variable v) => bodyEquations.Any(e => isReduction(e) && graph.Equations[e].Output == v);
 
         int[] Lanes(object atom) => atom is Graph.Variable v && lanes.TryGetValue(v, out var known) ? known : lanes[(Graph.Variable)atom] = Source(atom);
         int[] LanesOf(object atom) => atom is Tensor t ? Source(t) : Lanes(atom);
@@ -106,7 +108,8 @@ internal sealed class FusedLoop
                 reductionSizes.Add(inputs[0].Length);
                 continue;
             }
-            if (Apply(eq.Primitive, onePixel, inputs, inShapes, outShape) is not { } result) return false;
+            var single = eq.Primitive.OnBlocks(onePixel, eq.Inputs.Select(PixelPlan.ShapeOf).ToArray());
+            if (single is null || Apply(single, inputs, inShapes, outShape) is not { } result) return false;
             lanes[eq.Output] = result;
         }
         reductionLanes = [.. reductionSizes];
@@ -133,8 +136,8 @@ internal sealed class FusedLoop
             var node = nodes[a.Node];
             bool onlyHere = !a.IsMax && node.Varies && uses[a.Node] == 1;
             if (onlyHere && IsNeg(a.Node, out int x)) Take(a with { Node = x, Negated = !a.Negated });
-            else if (onlyHere && IsOp(a.Node, LaneOp.Add)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1] }); }
-            else if (onlyHere && IsOp(a.Node, LaneOp.Sub)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1], Negated = !a.Negated }); }
+            else if (onlyHere && IsOp(a.Node, Add)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1] }); }
+            else if (onlyHere && IsOp(a.Node, Sub)) { Take(a with { Node = node.Args[0] }); Take(a with { Node = node.Args[1], Negated = !a.Negated }); }
             else split.Add(a);
         }
         foreach (var a in accumulations) Take(a);
@@ -169,19 +172,18 @@ internal sealed class FusedLoop
         return Enumerable.Range(slot, Shapes.Size(shape)).Select(s => Leaf(Kind.Uniform, 0, s, 0, false)).ToArray();
     }
 
-    /// <summary>The output lanes of one body equation, or null when the primitive has no lane form.</summary>
-    private int[]? Apply(Primitive p, BlockShapes onePixel, int[][] inputs, int[][] inShapes, int[] outShape)
+    /// <summary>The output lanes of one body equation (its primitive's form on one pixel), or null when it has none.</summary>
+    private int[]? Apply(Primitive single, int[][] inputs, int[][] inShapes, int[] outShape)
     {
-        if (LaneOp.For(p) is { } op)
+        if (single.Lane is { } op)
         {
             // Element-wise with numpy broadcasting over the lead axes: which input lane each output lane reads.
             var maps = inShapes.Select(s => Kernels.Gather(LaneNumbers(Shapes.Size(s)), 0, Shapes.BroadcastStrides(s, outShape), outShape)).ToArray();
+            int[] constant = op.Constant is { } c ? [Constant(c)] : [];
             return Enumerable.Range(0, Shapes.Size(outShape))
-                .Select(l => Operation(op, inputs.Select((lanes, i) => lanes[(int)maps[i][l]]).ToArray())).ToArray();
+                .Select(l => Operation(op, [.. inputs.Select((lanes, i) => lanes[(int)maps[i][l]]), .. constant])).ToArray();
         }
-        if (p.OnBlocks(onePixel) is not { } single) return null;
-        if (p is Reduction r) return ReduceLanes(single, r is MaxP ? LaneOp.Max : LaneOp.Add, inputs[0], inShapes[0], outShape);
-        if (p is not (ReshapeP or BroadcastP or TransposeP or SliceP or PadP or ConcatenateP)) return null;
+        if (single is Reduction r) return ReduceLanes(single, r is MaxP ? Max : Add, inputs[0], inShapes[0], outShape);
         // Structural: run it on lane numbers (1-based; the zeros a pad adds stay 0).
         var all = inputs.SelectMany(x => x).ToArray();
         var numbered = new Tensor[inShapes.Length];
@@ -192,7 +194,7 @@ internal sealed class FusedLoop
     }
 
     /// <summary>A sum or max over lead axes: find each input lane's output lane with one-hot inputs, then combine in lane order.</summary>
-    private int[] ReduceLanes(Primitive single, LaneOp combine, int[] input, int[] inShape, int[] outShape)
+    private int[] ReduceLanes(Primitive single, Lane combine, int[] input, int[] inShape, int[] outShape)
     {
         var result = new int[Shapes.Size(outShape)];
         Array.Fill(result, -1);
@@ -211,9 +213,9 @@ internal sealed class FusedLoop
     private int Constant(double value) => Leaf(Kind.Constant, value, 0, 0, false);
 
     private int Leaf(Kind kind, double value, int slot, int offset, bool varies) =>
-        Number($"{kind}:{BitConverter.DoubleToInt64Bits(value)}:{slot}:{offset}", () => new Node(kind, value, slot, offset, null, [], varies));
+        Number(new NodeKey(kind, BitConverter.DoubleToInt64Bits(value), slot, offset, null, null, -1, -1, -1), () => new Node(kind, value, slot, offset, null, [], varies));
 
-    private int Number(string key, Func<Node> create)
+    private int Number(NodeKey key, Func<Node> create)
     {
         if (numbering.TryGetValue(key, out int id)) return id;
         nodes.Add(create());
@@ -229,148 +231,217 @@ internal sealed class FusedLoop
     private bool Is(int node, double value) => IsConstant(node, out double c) && c == value;
 
     /// <summary>op(args) with constants folded, symbolic zeros and ones dropped and equal nodes shared.</summary>
-    private int Operation(LaneOp op, params int[] args)
+    private int Operation(Lane op, params int[] args)
     {
         if (args.All(a => nodes[a].Kind == Kind.Constant))
         {
-            double Arg(int i) => i < args.Length ? nodes[args[i]].Value : 0;
-            return Constant(op.Scalar(Arg(0), Arg(1), Arg(2)));
+            double Value(int i) => i < args.Length ? nodes[args[i]].Value : 0;
+            return Constant(op.Scalar(Value(0), Value(1), Value(2)));
         }
         if (Simplified(op, args) is int same) return same;
         if (op.Commutative && args[0] > args[1]) args = [args[1], args[0]];
-        return Number($"{op.Key}({string.Join(",", args)})", () => new Node(Kind.Operation, 0, 0, 0, op, args, args.Any(a => nodes[a].Varies)));
+        int Arg(int i) => i < args.Length ? args[i] : -1;
+        return Number(new NodeKey(Kind.Operation, 0, 0, 0, op.Code, op.Constant, Arg(0), Arg(1), Arg(2)),
+            () => new Node(Kind.Operation, 0, 0, 0, op, args, args.Any(a => nodes[a].Varies)));
     }
 
     private bool IsNeg(int node, out int negated)
     {
         negated = nodes[node].Args.FirstOrDefault();
-        return ReferenceEquals(nodes[node].Op, LaneOp.Neg);
+        return nodes[node].Op?.Code == LaneCode.Neg;
     }
 
-    private bool IsOp(int node, LaneOp op) => ReferenceEquals(nodes[node].Op, op);
+    private bool IsOp(int node, Lane op) => nodes[node].Op?.Code == op.Code;
 
     /// <summary>
     /// Rewrites that make the loop cheaper: symbolic zeros and ones; a / b as a·(1/b), so that values sharing a
     /// denominator share one division (the slowest vector operation); negations moved outwards until they
     /// cancel or become subtractions. Each changes a result by at most a rounding.
     /// </summary>
-    private int? Simplified(LaneOp op, int[] x) => op.Name switch
+    private int? Simplified(Lane op, int[] x) => op.Code switch
     {
-        "mul" when Is(x[0], 0) || Is(x[1], 0) => Constant(0),
-        "mul" when Is(x[0], 1) => x[1],
-        "mul" when Is(x[1], 1) => x[0],
-        "mul" when Is(x[0], -1) => Operation(LaneOp.Neg, x[1]),
-        "mul" when Is(x[1], -1) => Operation(LaneOp.Neg, x[0]),
-        "mul" when IsNeg(x[0], out int a) => Operation(LaneOp.Neg, Operation(LaneOp.Mul, a, x[1])),
-        "mul" when IsNeg(x[1], out int b) => Operation(LaneOp.Neg, Operation(LaneOp.Mul, x[0], b)),
-        "add" when Is(x[0], 0) => x[1],
-        "add" when Is(x[1], 0) => x[0],
-        "add" when IsNeg(x[1], out int b) => Operation(LaneOp.Sub, x[0], b),
-        "add" when IsNeg(x[0], out int a) => Operation(LaneOp.Sub, x[1], a),
-        "sub" when Is(x[1], 0) => x[0],
-        "sub" when Is(x[0], 0) => Operation(LaneOp.Neg, x[1]),
-        "sub" when IsNeg(x[1], out int b) => Operation(LaneOp.Add, x[0], b),
-        "sub" when IsNeg(x[0], out int a) => Operation(LaneOp.Neg, Operation(LaneOp.Add, a, x[1])),
-        "div" when Is(x[0], 0) => Constant(0),
-        "div" when Is(x[1], 1) => x[0],
-        "div" when IsNeg(x[1], out int b) => Operation(LaneOp.Neg, Operation(LaneOp.Div, x[0], b)),
-        "div" when !Is(x[0], 1) => Operation(LaneOp.Mul, x[0], Operation(LaneOp.Div, Constant(1), x[1])),
-        "neg" when IsNeg(x[0], out int a) => a,
-        "neg" when IsOp(x[0], LaneOp.Sub) => Operation(LaneOp.Sub, nodes[x[0]].Args[1], nodes[x[0]].Args[0]),
-        "neg" when IsOp(x[0], LaneOp.Mul) && IsConstant(nodes[x[0]].Args[0], out double c) => Operation(LaneOp.Mul, Constant(-c), nodes[x[0]].Args[1]),
-        "neg" when IsOp(x[0], LaneOp.Mul) && IsConstant(nodes[x[0]].Args[1], out double c) => Operation(LaneOp.Mul, nodes[x[0]].Args[0], Constant(-c)),
-        "select" when IsConstant(x[0], out double c) => c != 0 ? x[1] : x[2],
-        "select" when x[1] == x[2] => x[1],
+        LaneCode.Mul when Is(x[0], 0) || Is(x[1], 0) => Constant(0),
+        LaneCode.Mul when Is(x[0], 1) => x[1],
+        LaneCode.Mul when Is(x[1], 1) => x[0],
+        LaneCode.Mul when Is(x[0], -1) => Operation(Neg, x[1]),
+        LaneCode.Mul when Is(x[1], -1) => Operation(Neg, x[0]),
+        LaneCode.Mul when IsNeg(x[0], out int a) => Operation(Neg, Operation(Mul, a, x[1])),
+        LaneCode.Mul when IsNeg(x[1], out int b) => Operation(Neg, Operation(Mul, x[0], b)),
+        LaneCode.Add when Is(x[0], 0) => x[1],
+        LaneCode.Add when Is(x[1], 0) => x[0],
+        LaneCode.Add when IsNeg(x[1], out int b) => Operation(Sub, x[0], b),
+        LaneCode.Add when IsNeg(x[0], out int a) => Operation(Sub, x[1], a),
+        LaneCode.Sub when Is(x[1], 0) => x[0],
+        LaneCode.Sub when Is(x[0], 0) => Operation(Neg, x[1]),
+        LaneCode.Sub when IsNeg(x[1], out int b) => Operation(Add, x[0], b),
+        LaneCode.Sub when IsNeg(x[0], out int a) => Operation(Neg, Operation(Add, a, x[1])),
+        LaneCode.Div when Is(x[0], 0) => Constant(0),
+        LaneCode.Div when Is(x[1], 1) => x[0],
+        LaneCode.Div when IsNeg(x[1], out int b) => Operation(Neg, Operation(Div, x[0], b)),
+        LaneCode.Div when !Is(x[0], 1) => Operation(Mul, x[0], Operation(Div, Constant(1), x[1])),
+        LaneCode.Neg when IsNeg(x[0], out int a) => a,
+        LaneCode.Neg when IsOp(x[0], Sub) => Operation(Sub, nodes[x[0]].Args[1], nodes[x[0]].Args[0]),
+        LaneCode.Neg when IsOp(x[0], Mul) && IsConstant(nodes[x[0]].Args[0], out double c) => Operation(Mul, Constant(-c), nodes[x[0]].Args[1]),
+        LaneCode.Neg when IsOp(x[0], Mul) && IsConstant(nodes[x[0]].Args[1], out double c) => Operation(Mul, nodes[x[0]].Args[0], Constant(-c)),
+        LaneCode.Select when IsConstant(x[0], out double c) => c != 0 ? x[1] : x[2],
+        LaneCode.Select when x[1] == x[2] => x[1],
+        // Small integer powers by multiplication, as the eager kernel computes x²; others stay calls of Math.Pow.
+        LaneCode.PowConst when Is(x[1], 1) => x[0],
+        LaneCode.PowConst when Is(x[1], 2) => Operation(Mul, x[0], x[0]),
+        LaneCode.PowConst when Is(x[1], 3) => Operation(Mul, Operation(Mul, x[0], x[0]), x[0]),
+        LaneCode.PowConst when Is(x[1], -1) => Operation(Div, Constant(1), x[0]),
         _ => null,
     };
 
     // ---- Code generation ------------------------------------------------------------------------
 
+    /// <summary>
+    /// Compiles the lane program in named steps: plan the loops (which nodes each computes, in which order),
+    /// then for each loop fuse multiply-adds and find last uses, emit it, and emit the horizontal reductions.
+    /// </summary>
     private FusedLoop Compile(bool use512)
     {
         var api = new VectorApi(use512);
         width = api.Width;
-        var imagesP = Expression.Parameter(typeof(double[][]), "images");
-        var uniformsP = Expression.Parameter(typeof(double[]), "uniforms");
-        var outputsP = Expression.Parameter(typeof(double[][]), "outputs");
-        var sumsP = Expression.Parameter(typeof(double[]), "sums");
-        var scratchP = Expression.Parameter(typeof(double[][]), "scratch");
-        var startP = Expression.Parameter(typeof(int), "start");
-        var countP = Expression.Parameter(typeof(int), "count");
+        var (callsFirst, main) = PlanLoops();
+        var code = new CodeGen(this, api);
+        var loops = new List<Expression>();
+        if (calls.Length > 0) loops.Add(code.Loop(callsFirst, last: false));
+        loops.Add(code.Loop(main, last: true));
+        kernel = code.Finish(loops);
+        return this;
+    }
 
+    /// <summary>
+    /// Calls (exp, hypot, …) are not inlined by the JIT, and every vector live across a call goes through memory.
+    /// So a block runs two loops: the first computes only the calls (and what they need) into scratch arrays; the
+    /// second, free of calls, reads them like images and does everything else, one sum at a time.
+    /// </summary>
+    private (int[] CallsFirst, int[] Main) PlanLoops()
+    {
         liveOrder = LiveNodes();
-        // Calls (exp, hypot, …) are not inlined by the JIT, and every vector live across a call goes through
-        // memory. So a block runs two loops: the first computes only the calls (and what they need) into
-        // scratch arrays; the second, free of calls, reads them like images and does everything else.
-        calls = liveOrder.Where(id => nodes[id].Varies && nodes[id].Op?.IsCall == true).ToArray();
-        var callsFirst = Ancestors(calls);
-        var main = ShortLived(LiveNodes(stopAt: calls), calls);
+        calls = liveOrder.Where(id => nodes[id].Varies && nodes[id].Op is { } op && VectorApi.IsCall(op)).ToArray();
+        return (Ancestors(calls), ShortLived(LiveNodes(stopAt: calls), calls));
+    }
 
-        var variables = new List<ParameterExpression>();
-        var before = new List<Expression>();
-        var value = new Expression[nodes.Count];
-        ParameterExpression Local(Type type, string name, List<ParameterExpression>? list = null)
+    /// <summary>Fused multiply-adds of one loop: each addition → its product argument, and the products computed inside them.</summary>
+    private sealed record Fusion(Dictionary<int, int> FusedInto, HashSet<int> Inlined);
+
+    /// <summary>
+    /// The kernel under construction: its parameters, locals and the statements before the loops, shared by the
+    /// steps that emit each loop and the reductions.
+    /// </summary>
+    private sealed class CodeGen
+    {
+        private readonly FusedLoop loop;
+        private readonly VectorApi api;
+        private readonly ParameterExpression imagesP = Expression.Parameter(typeof(double[][]), "images");
+        private readonly ParameterExpression uniformsP = Expression.Parameter(typeof(double[]), "uniforms");
+        private readonly ParameterExpression outputsP = Expression.Parameter(typeof(double[][]), "outputs");
+        private readonly ParameterExpression sumsP = Expression.Parameter(typeof(double[]), "sums");
+        private readonly ParameterExpression scratchP = Expression.Parameter(typeof(double[][]), "scratch");
+        private readonly ParameterExpression startP = Expression.Parameter(typeof(int), "start");
+        private readonly ParameterExpression countP = Expression.Parameter(typeof(int), "count");
+        private readonly List<ParameterExpression> variables = [];
+        private readonly List<ParameterExpression> loopLocals = [];
+        private readonly List<Expression> before = [];
+        private readonly Expression[] value;
+        private readonly ParameterExpression[] imageArrays;
+        private readonly Dictionary<int, ParameterExpression> outputArrays, scratchArrays;
+        private readonly ParameterExpression j, pixel;
+        private readonly Accumulation[] accumulated;
+        private readonly Dictionary<int, ParameterExpression> accumulators = [];
+
+        public CodeGen(FusedLoop loop, VectorApi api)
+        {
+            (this.loop, this.api) = (loop, api);
+            value = new Expression[loop.nodes.Count];
+            imageArrays = loop.images.Select((_, k) => Local(typeof(double[]), $"image{k}")).ToArray();
+            outputArrays = loop.stores.Select(s => s.Output).Distinct().ToDictionary(k => k, k => Local(typeof(double[]), $"output{k}"));
+            scratchArrays = loop.calls.Select((id, k) => (id, k)).ToDictionary(c => c.id, c => Local(typeof(double[]), $"scratch{c.k}"));
+            before.AddRange(imageArrays.Select((a, k) => Expression.Assign(a, Expression.ArrayIndex(imagesP, Expression.Constant(k)))));
+            before.AddRange(outputArrays.Select(kv => Expression.Assign(kv.Value, Expression.ArrayIndex(outputsP, Expression.Constant(kv.Key)))));
+            before.AddRange(loop.calls.Select((id, k) => Expression.Assign(scratchArrays[id], Expression.ArrayIndex(scratchP, Expression.Constant(k)))));
+            j = Local(typeof(int), "j");
+            pixel = Local(typeof(int), "pixel");
+
+            // One accumulator per pixel reduction lane that has a term other than a constant zero of a sum.
+            accumulated = loop.accumulations.Where(a => a.IsMax || !loop.Is(a.Node, 0)).ToArray();
+            foreach (var a in accumulated.DistinctBy(loop.Flat))
+            {
+                accumulators[loop.Flat(a)] = Local(api.Vector, $"acc{loop.Flat(a)}");
+                before.Add(Expression.Assign(accumulators[loop.Flat(a)], api.Splat(a.IsMax ? double.NegativeInfinity : 0.0)));
+            }
+        }
+
+        private ParameterExpression Local(Type type, string name, List<ParameterExpression>? list = null)
         {
             var v = Expression.Variable(type, name);
             (list ?? variables).Add(v);
             return v;
         }
 
-        var imageArrays = images.Select((_, k) => Local(typeof(double[]), $"image{k}")).ToArray();
-        var outputArrays = stores.Select(s => s.Output).Distinct().ToDictionary(k => k, k => Local(typeof(double[]), $"output{k}"));
-        var scratchArrays = calls.Select((id, k) => (id, k)).ToDictionary(c => c.id, c => Local(typeof(double[]), $"scratch{c.k}"));
-        before.AddRange(imageArrays.Select((a, k) => Expression.Assign(a, Expression.ArrayIndex(imagesP, Expression.Constant(k)))));
-        before.AddRange(outputArrays.Select(kv => Expression.Assign(kv.Value, Expression.ArrayIndex(outputsP, Expression.Constant(kv.Key)))));
-        before.AddRange(calls.Select((id, k) => Expression.Assign(scratchArrays[id], Expression.ArrayIndex(scratchP, Expression.Constant(k)))));
-        var j = Local(typeof(int), "j");
-        var pixel = Local(typeof(int), "pixel");
-
-        // One accumulator per pixel reduction lane that has a term other than a constant zero of a sum.
-        var accumulated = accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).ToArray();
-        var accumulators = new Dictionary<int, ParameterExpression>();
-        foreach (var a in accumulated)
+        /// <summary>a·b + c as one fused multiply-add where the product has no other use in this loop.</summary>
+        private Fusion FuseMultiplyAdds(int[] order, Func<int, int[]> args, Func<int, bool> fromScratch, int[] uses)
         {
-            if (accumulators.ContainsKey(Flat(a))) continue;
-            accumulators[Flat(a)] = Local(api.Vector, $"acc{Flat(a)}");
-            before.Add(Expression.Assign(accumulators[Flat(a)], api.Splat(a.IsMax ? double.NegativeInfinity : 0.0)));
+            var nodes = loop.nodes;
+            bool Fusable(int id) => loop.IsOp(id, Mul) && nodes[id].Varies && uses[id] == 1;
+            var fusedInto = new Dictionary<int, int>();
+            foreach (int id in order)
+                if (loop.IsOp(id, Add) && nodes[id].Varies && !fromScratch(id) && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
+                    fusedInto[id] = product;
+            return new Fusion(fusedInto, fusedInto.Values.ToHashSet());
         }
-        var loopLocals = new List<ParameterExpression>();
 
-        // The body of one loop over the pixels, computing the nodes of `order`; the last loop also accumulates and stores.
-        List<Expression> LoopBody(int[] order, bool last)
+        /// <summary>The position in <paramref name="order"/> where each node is read for the last time (−1: never).</summary>
+        private int[] LastUses(int[] order, Func<int, int[]> reads)
         {
+            var lastUse = new int[loop.nodes.Count];
+            Array.Fill(lastUse, -1);
+            for (int position = 0; position < order.Length; position++)
+                foreach (int a in reads(order[position])) lastUse[a] = position;
+            return lastUse;
+        }
+
+        /// <summary>One loop over the pixels computing the nodes of <paramref name="order"/>; the last loop also accumulates and stores.</summary>
+        public Expression Loop(int[] order, bool last)
+        {
+            var nodes = loop.nodes;
             var inLoop = new List<Expression> { Expression.Assign(pixel, Expression.Add(startP, j)) };
             var accumulationsOf = (last ? accumulated : []).ToLookup(a => a.Node);
-            var storesOf = (last ? stores : []).ToLookup(s => s.Node);
+            var storesOf = (last ? loop.stores : []).ToLookup(s => s.Node);
             bool FromScratch(int id) => last && scratchArrays.ContainsKey(id);
             int[] Args(int id) => FromScratch(id) ? [] : nodes[id].Args;
 
-            // a·b + c as one fused multiply-add where the product has no other use (also for sums over the pixels).
             var uses = new int[nodes.Count];
             foreach (int id in order) foreach (int a in Args(id)) uses[a]++;
             foreach (var a in accumulationsOf.SelectMany(g => g)) uses[a.Node]++;
             foreach (var st in storesOf.SelectMany(g => g)) uses[st.Node]++;
-            foreach (int c in last ? [] : calls) uses[c]++;
-            bool Fusable(int id) => IsOp(id, LaneOp.Mul) && nodes[id].Varies && uses[id] == 1;
-            var fusedInto = new Dictionary<int, int>(); // add → its product argument
-            foreach (int id in order)
-                if (IsOp(id, LaneOp.Add) && nodes[id].Varies && !FromScratch(id) && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
-                    fusedInto[id] = product;
-            var inlined = fusedInto.Values.ToHashSet();
-            bool IntoSum(int id) => Fusable(id) && !inlined.Contains(id) && accumulationsOf[id].Any(a => !a.IsMax);
+            foreach (int c in last ? [] : loop.calls) uses[c]++;
+            var (fusedInto, inlined) = FuseMultiplyAdds(order, Args, FromScratch, uses);
+            // A product used only by a pixel sum goes into its accumulator as a fused multiply-add too.
+            bool IntoSum(int id) => loop.IsOp(id, Mul) && nodes[id].Varies && uses[id] == 1 && !inlined.Contains(id) && accumulationsOf[id].Any(a => !a.IsMax);
             int[] Reads(int id) => fusedInto.TryGetValue(id, out int product)
                 ? [.. nodes[product].Args, .. nodes[id].Args.Where(a => a != product)]
                 : inlined.Contains(id) ? [] : Args(id);
 
             // Loop locals are recycled after their last use so the JIT tracks (and enregisters) few of them.
-            var lastUse = new int[nodes.Count];
-            Array.Fill(lastUse, -1);
-            for (int position = 0; position < order.Length; position++)
-                foreach (int a in Reads(order[position])) lastUse[a] = position;
+            var lastUse = LastUses(order, Reads);
             var free = new Stack<ParameterExpression>(loopLocals);
             void Release(int node) { if (nodes[node].Varies) free.Push((ParameterExpression)value[node]); }
             void ReleaseDead(IEnumerable<int> reads, int position) { foreach (int a in reads.Distinct()) if (lastUse[a] == position) Release(a); }
             ParameterExpression LoopLocal() => free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
+
+            // Sums, outputs and scratch arrays take a value right away; a value needed by nothing else is then dead.
+            void EmitUses(int id)
+            {
+                foreach (var a in accumulationsOf[id])
+                    inLoop.Add(Expression.Assign(accumulators[loop.Flat(a)], api.Call(a.IsMax ? "Max" : a.Negated ? "Subtract" : "Add", accumulators[loop.Flat(a)], value[id])));
+                foreach (var s in storesOf[id])
+                    inLoop.Add(api.Store(value[id], outputArrays[s.Output], Expression.Add(pixel, Expression.Constant(s.Lane * loop.pixels))));
+                if (!last && scratchArrays.TryGetValue(id, out var scratch)) inLoop.Add(api.Store(value[id], scratch, j));
+                if (lastUse[id] < 0) Release(id);
+            }
 
             for (int position = 0; position < order.Length; position++)
             {
@@ -380,7 +451,7 @@ internal sealed class FusedLoop
                 if (IntoSum(id))
                 {
                     var a = accumulationsOf[id].Single();
-                    var acc = accumulators[Flat(a)];
+                    var acc = accumulators[loop.Flat(a)];
                     inLoop.Add(Expression.Assign(acc, a.Negated
                         ? api.MultiplySubtractFrom(acc, value[node.Args[0]], value[node.Args[1]])
                         : api.Call("FusedMultiplyAdd", value[node.Args[0]], value[node.Args[1]], acc)));
@@ -404,7 +475,7 @@ internal sealed class FusedLoop
                     Kind.Constant => api.Splat(node.Value),
                     Kind.Uniform => api.Splat(Expression.ArrayIndex(uniformsP, Expression.Constant(node.Slot))),
                     Kind.Load => api.Load(imageArrays[node.Slot], Expression.Add(pixel, Expression.Constant(node.Offset))),
-                    _ => node.Op!.Vector(api, node.Args.Select(a => value[a]).ToArray()),
+                    _ => api.Apply(node.Op!, node.Args.Select(a => value[a]).ToArray()),
                 };
                 if (node.Kind == Kind.Constant) { value[id] = computed; } // the JIT embeds vector constants
                 else if (!node.Varies)
@@ -422,40 +493,26 @@ internal sealed class FusedLoop
                 }
                 EmitUses(id);
             }
+            inLoop.Add(Expression.AddAssign(j, Expression.Constant(api.Width)));
 
-            // Sums, outputs and scratch arrays take a value right away; a value needed by nothing else is then dead.
-            void EmitUses(int id)
-            {
-                foreach (var a in accumulationsOf[id])
-                    inLoop.Add(Expression.Assign(accumulators[Flat(a)], api.Call(a.IsMax ? "Max" : a.Negated ? "Subtract" : "Add", accumulators[Flat(a)], value[id])));
-                foreach (var s in storesOf[id])
-                    inLoop.Add(api.Store(value[id], outputArrays[s.Output], Expression.Add(pixel, Expression.Constant(s.Lane * pixels))));
-                if (!last && scratchArrays.TryGetValue(id, out var scratch)) inLoop.Add(api.Store(value[id], scratch, j));
-                if (lastUse[id] < 0) Release(id);
-            }
-            inLoop.Add(Expression.AddAssign(j, Expression.Constant(width)));
-            return inLoop;
-        }
-
-        var vectorEnd = Expression.And(countP, Expression.Constant(-width));
-        Expression Loop(List<Expression> body)
-        {
+            var vectorEnd = Expression.And(countP, Expression.Constant(-api.Width));
             var end = Expression.Label("end");
             return Expression.Block(Expression.Assign(j, Expression.Constant(0)),
-                Expression.Loop(Expression.IfThenElse(Expression.LessThan(j, vectorEnd), Expression.Block(body), Expression.Break(end)), end));
+                Expression.Loop(Expression.IfThenElse(Expression.LessThan(j, vectorEnd), Expression.Block(inLoop), Expression.Break(end)), end));
         }
-        var loops = new List<Expression>();
-        if (calls.Length > 0) loops.Add(Loop(LoopBody(callsFirst, last: false)));
-        loops.Add(Loop(LoopBody(main, last: true)));
-        var statements = new List<Expression>(before);
-        statements.AddRange(loops);
-        statements.AddRange(accumulated.DistinctBy(Flat).Select(a => Expression.Assign(
-            Expression.ArrayAccess(sumsP, Expression.Constant(Flat(a))),
-            a.IsMax ? api.HorizontalMax(accumulators[Flat(a)]) : api.HorizontalSum(accumulators[Flat(a)]))));
-        statements.Add(Expression.Empty());
-        var body = Expression.Block(variables.Concat(loopLocals), statements);
-        kernel = Expression.Lambda<Kernel>(body, imagesP, uniformsP, outputsP, sumsP, scratchP, startP, countP).Compile();
-        return this;
+
+        /// <summary>The kernel: the statements before the loops, the loops, then each accumulator reduced horizontally into sums.</summary>
+        public Kernel Finish(List<Expression> loops)
+        {
+            var statements = new List<Expression>(before);
+            statements.AddRange(loops);
+            statements.AddRange(accumulated.DistinctBy(loop.Flat).Select(a => Expression.Assign(
+                Expression.ArrayAccess(sumsP, Expression.Constant(loop.Flat(a))),
+                a.IsMax ? api.HorizontalMax(accumulators[loop.Flat(a)]) : api.HorizontalSum(accumulators[loop.Flat(a)]))));
+            statements.Add(Expression.Empty());
+            var body = Expression.Block(variables.Concat(loopLocals), statements);
+            return Expression.Lambda<Kernel>(body, imagesP, uniformsP, outputsP, sumsP, scratchP, startP, countP).Compile();
+        }
     }
 
     /// <summary>
@@ -518,20 +575,6 @@ internal sealed class FusedLoop
             .OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}");
         return $"{liveOrder.Count(id => nodes[id].Varies)} operations on vectors of {width} pixels ({string.Join(", ", perPixel)}), " +
                $"{accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).DistinctBy(Flat).Count()} accumulators, {calls.Length} calls computed first in a loop of their own, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} operations once per block";
-    }
-
-    /// <summary>The live lane program, one node per line, then the accumulations: for reading what the rewrites did.</summary>
-    internal string Listing()
-    {
-        var sb = new System.Text.StringBuilder();
-        foreach (int id in liveOrder)
-        {
-            var n = nodes[id];
-            string d = n.Kind switch { Kind.Constant => $"const {n.Value}", Kind.Uniform => $"uni[{n.Slot}]", Kind.Load => $"img{n.Slot}+{n.Offset}", _ => $"{n.Op!.Key} {string.Join(" ", n.Args.Select(a => "%" + a))}" };
-            sb.AppendLine($"%{id}{(n.Varies ? "" : "u")} = {d}");
-        }
-        foreach (var a in accumulations) sb.AppendLine($"acc r{a.Reduction}[{a.Lane}] {(a.Negated ? "-" : "+")}= %{a.Node}");
-        return sb.ToString();
     }
 
     // ---- Running --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Adjoint;
@@ -35,19 +36,9 @@ public sealed class Graph
     public Graph Simplify()
     {
         var replaced = new Dictionary<Variable, object>();
-        var seen = new Dictionary<string, Variable>();
-        var constantIds = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        var seen = new Dictionary<EquationKey, Variable>();
         var kept = new List<Equation>();
         object Resolve(object atom) => atom is Variable v && replaced.TryGetValue(v, out var r) ? r : atom;
-        // Small constants (scalars, basis vectors) are the same constant when their values are equal;
-        // large ones (images) by reference, to keep keys short.
-        string Id(object atom) => atom switch
-        {
-            Variable v => $"v{v.Id}",
-            Tensor { Size: <= 64 } t => $"[{string.Join(",", t.shape)}:{string.Join(",", t.Data.Select(d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]",
-            Tensor t => $"c{(constantIds.TryGetValue(t, out var k) ? k : constantIds[t] = constantIds.Count)}",
-            _ => throw new System.Diagnostics.UnreachableException(),
-        };
 
         foreach (var eq in Equations)
         {
@@ -62,7 +53,7 @@ public sealed class Graph
                 replaced[eq.Output] = same;
                 continue;
             }
-            var key = eq.Primitive.Key + "(" + string.Join(",", inputs.Select(Id)) + ")";
+            var key = new EquationKey(eq.Primitive, inputs);
             if (seen.TryGetValue(key, out var existing)) { replaced[eq.Output] = existing; continue; }
             seen[key] = eq.Output;
             kept.Add(eq with { Inputs = inputs });
@@ -71,23 +62,53 @@ public sealed class Graph
         return new Graph(Inputs, DeadCodeRemoved(kept, outputs), outputs);
     }
 
-    /// <summary>Folding a broadcast of a constant over a whole image would materialise it: fold only small results.</summary>
-    internal const int MaximumFoldedSize = 1 << 16;
+    /// <summary>
+    /// What makes two equations compute the same value: equal primitives (all parameters) on the same
+    /// inputs. Variables are the same by reference; small constants (scalars, basis vectors) when their
+    /// shapes and bits are equal; large ones (images) by reference, not to compare megabytes.
+    /// </summary>
+    private sealed class EquationKey(Primitive primitive, object[] inputs) : IEquatable<EquationKey>
+    {
+        private const int ComparedByValue = 64;
+        private readonly Primitive primitive = primitive;
+        private readonly object[] inputs = inputs;
 
-    /// <summary>x·1, 1·x, x + 0, 0 + x, x − 0 with a scalar constant and no broadcasting: the result is x itself.</summary>
+        public bool Equals(EquationKey? other) =>
+            other is not null && primitive.Equals(other.primitive) && inputs.Length == other.inputs.Length
+            && inputs.Zip(other.inputs).All(pair => SameAtom(pair.First, pair.Second));
+
+        private static bool SameAtom(object a, object b) => (a, b) switch
+        {
+            (Tensor { Size: <= ComparedByValue } x, Tensor { Size: <= ComparedByValue } y) =>
+                Shapes.Equal(x.shape, y.shape) && MemoryMarshal.Cast<double, long>(x.Data).SequenceEqual(MemoryMarshal.Cast<double, long>(y.Data)),
+            _ => ReferenceEquals(a, b),
+        };
+
+        public override bool Equals(object? obj) => Equals(obj as EquationKey);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(primitive);
+            foreach (var atom in inputs)
+                if (atom is Tensor { Size: <= ComparedByValue } t) hash.AddBytes(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+                else hash.Add(RuntimeHelpers.GetHashCode(atom));
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>Folding a broadcast of a constant over a whole image would materialise it: fold only small results.</summary>
+    internal const int MaximumFoldedSize = Dispatch.LargeSize;
+
+    /// <summary>x·1, 1·x, x + 0, 0 + x, x − 0 with a scalar constant and no broadcasting: the result is x itself (the lane's identity element).</summary>
     private static object? Identity(Primitive p, object[] inputs, int[] shape)
     {
-        static bool IsScalar(object a, double value) => a is Tensor { Size: 1 } t && t.Data[0] == value;
+        if (p.Lane is not { Identity: { } e } lane) return null;
+        bool IsIdentity(object a) => a is Tensor { Size: 1 } t && t.Data[0] == e;
         bool Fits(object a) => a is Variable v && Shapes.Equal(v.Shape, shape);
-        return p.Name switch
-        {
-            "mul" when IsScalar(inputs[1], 1) && Fits(inputs[0]) => inputs[0],
-            "mul" when IsScalar(inputs[0], 1) && Fits(inputs[1]) => inputs[1],
-            "add" when IsScalar(inputs[1], 0) && Fits(inputs[0]) => inputs[0],
-            "add" when IsScalar(inputs[0], 0) && Fits(inputs[1]) => inputs[1],
-            "sub" when IsScalar(inputs[1], 0) && Fits(inputs[0]) => inputs[0],
-            _ => null,
-        };
+        if (IsIdentity(inputs[1]) && Fits(inputs[0])) return inputs[0];
+        if (lane.Commutative && IsIdentity(inputs[0]) && Fits(inputs[1])) return inputs[1];
+        return null;
     }
 
     private static Equation[] DeadCodeRemoved(List<Equation> equations, object[] outputs)

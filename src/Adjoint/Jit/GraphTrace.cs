@@ -13,6 +13,9 @@ internal sealed class GraphTrace : Trace
 
     public override string Kind => "GraphTrace";
 
+    /// <summary>Large constant results are recorded too: <see cref="Graph.Simplify"/> folds only small ones.</summary>
+    public override bool RecordsLargeConstants => true;
+
     public GraphTracer NewInput(int[] shape)
     {
         var v = new Graph.Variable(nextId++, shape);

@@ -7,9 +7,10 @@ namespace Adjoint.Primitives;
 /// An element-wise function of two arrays with numpy broadcasting. Its partial derivatives are
 /// tensor expressions; the reverse trace sums cotangents back over broadcast axes.
 /// </summary>
-internal abstract class Binary(string name, BinaryKernel kernel) : Primitive
+internal abstract class Binary(string name, BinaryKernel kernel, Lane lane) : Primitive
 {
     public override string Name => name;
+    public override Lane? Lane { get; } = lane with { Name = name };
     public override int[] OutputShape(int[][] inputs) => Shapes.Broadcast(inputs[0], inputs[1], name);
     public override Tensor Eval(Tensor[] x, int[] outputShape) =>
         new(outputShape, Kernels.Binary(x[0].Data, x[0].shape, x[1].Data, x[1].shape, outputShape, kernel));
@@ -22,7 +23,8 @@ internal abstract class Binary(string name, BinaryKernel kernel) : Primitive
 }
 
 /// <summary>a + b. Linear: tangents pass through, cotangents go to both inputs.</summary>
-internal sealed class AddP() : Binary("add", BinaryKernel.Commutative(TensorPrimitives.Add, TensorPrimitives.Add))
+internal sealed class AddP() : Binary("add", BinaryKernel.Commutative(TensorPrimitives.Add, TensorPrimitives.Add),
+    Lane.Binary(LaneCode.Add, (a, b) => a + b, "Add", commutative: true, identity: 0))
 {
     public static readonly AddP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => 1.0;
@@ -31,7 +33,8 @@ internal sealed class AddP() : Binary("add", BinaryKernel.Commutative(TensorPrim
 }
 
 /// <summary>a − b. Linear: the tangent/cotangent of b is negated.</summary>
-internal sealed class SubP() : Binary("sub", new(TensorPrimitives.Subtract, TensorPrimitives.Subtract, TensorPrimitives.Subtract))
+internal sealed class SubP() : Binary("sub", new(TensorPrimitives.Subtract, TensorPrimitives.Subtract, TensorPrimitives.Subtract),
+    Lane.Binary(LaneCode.Sub, (a, b) => a - b, "Subtract", identity: 0))
 {
     public static readonly SubP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => i == 0 ? 1.0 : -1.0;
@@ -44,14 +47,16 @@ internal sealed class SubP() : Binary("sub", new(TensorPrimitives.Subtract, Tens
 }
 
 /// <summary>a · b; ∂/∂a = b, ∂/∂b = a.</summary>
-internal sealed class MulP() : Binary("mul", BinaryKernel.Commutative(TensorPrimitives.Multiply, TensorPrimitives.Multiply))
+internal sealed class MulP() : Binary("mul", BinaryKernel.Commutative(TensorPrimitives.Multiply, TensorPrimitives.Multiply),
+    Lane.Binary(LaneCode.Mul, (a, b) => a * b, "Multiply", commutative: true, identity: 1))
 {
     public static readonly MulP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => i == 0 ? b : a;
 }
 
 /// <summary>a / b; ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
-internal sealed class DivP() : Binary("div", new(TensorPrimitives.Divide, TensorPrimitives.Divide, TensorPrimitives.Divide))
+internal sealed class DivP() : Binary("div", new(TensorPrimitives.Divide, TensorPrimitives.Divide, TensorPrimitives.Divide),
+    Lane.Binary(LaneCode.Div, (a, b) => a / b, "Divide"))
 {
     public static readonly DivP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => i == 0 ? 1.0 / b : -y / b;
@@ -63,7 +68,8 @@ internal sealed class DivP() : Binary("div", new(TensorPrimitives.Divide, Tensor
 /// aᵇ with a tensor exponent; ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·log a. At a = 0 the second is taken as 0
 /// (JAX's convention), computed as log(where(a = 0, 1, a)) so that no NaN appears even in higher derivatives.
 /// </summary>
-internal sealed class PowP() : Binary("pow", new(TensorPrimitives.Pow, TensorPrimitives.Pow, TensorPrimitives.Pow))
+internal sealed class PowP() : Binary("pow", new(TensorPrimitives.Pow, TensorPrimitives.Pow, TensorPrimitives.Pow),
+    Lane.Binary(LaneCode.Pow, Math.Pow, null))
 {
     public static readonly PowP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) =>
@@ -73,7 +79,8 @@ internal sealed class PowP() : Binary("pow", new(TensorPrimitives.Pow, TensorPri
 /// <summary>
 /// Element-wise maximum. Where a = b the derivative is shared equally (½ to each), as in JAX.
 /// </summary>
-internal sealed class MaximumP() : Binary("max", BinaryKernel.Commutative(TensorPrimitives.Max, TensorPrimitives.Max))
+internal sealed class MaximumP() : Binary("max", BinaryKernel.Commutative(TensorPrimitives.Max, TensorPrimitives.Max),
+    Lane.Binary(LaneCode.Max, Math.Max, "Max", commutative: true))
 {
     public static readonly MaximumP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) =>
@@ -81,7 +88,8 @@ internal sealed class MaximumP() : Binary("max", BinaryKernel.Commutative(Tensor
 }
 
 /// <summary>Element-wise minimum. Where a = b the derivative is shared equally (½ to each), as in JAX.</summary>
-internal sealed class MinimumP() : Binary("min", BinaryKernel.Commutative(TensorPrimitives.Min, TensorPrimitives.Min))
+internal sealed class MinimumP() : Binary("min", BinaryKernel.Commutative(TensorPrimitives.Min, TensorPrimitives.Min),
+    Lane.Binary(LaneCode.Min, Math.Min, "Min", commutative: true))
 {
     public static readonly MinimumP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) =>
@@ -91,7 +99,8 @@ internal sealed class MinimumP() : Binary("min", BinaryKernel.Commutative(Tensor
 /// <summary>√(a² + b²) without overflow; ∂/∂a = a/h, ∂/∂b = b/h, taken as 0 at the origin where h = 0.</summary>
 internal sealed class HypotP() : Binary("hypot", new(TensorPrimitives.Hypot,
     (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a[i], b); },
-    (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a, b[i]); }))
+    (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a, b[i]); }),
+    Lane.Binary(LaneCode.Hypot, double.Hypot, "Hypot", commutative: true))
 {
     public static readonly HypotP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y)
@@ -102,15 +111,21 @@ internal sealed class HypotP() : Binary("hypot", new(TensorPrimitives.Hypot,
 }
 
 /// <summary>A comparison giving 1.0 where it holds and 0.0 elsewhere. Piecewise constant: no derivative.</summary>
-internal sealed class Compare(string name, Func<double, double, bool> test)
-    : Binary(name, BinaryKernel.FromScalar((a, b) => test(a, b) ? 1.0 : 0.0))
+internal sealed class Compare(string name, string symbol, Func<double, double, bool> test, Lane lane)
+    : Binary(name, BinaryKernel.FromScalar((a, b) => test(a, b) ? 1.0 : 0.0), lane)
 {
-    public static readonly Compare Less = new("lt", (a, b) => a < b);
-    public static readonly Compare LessEqual = new("le", (a, b) => a <= b);
-    public static readonly Compare Greater = new("gt", (a, b) => a > b);
-    public static readonly Compare GreaterEqual = new("ge", (a, b) => a >= b);
-    public static readonly Compare EqualTo = new("eq", (a, b) => a == b);
-    public static readonly Compare NotEqualTo = new("ne", (a, b) => a != b);
+    public static readonly Compare Less = new("lt", "<", (a, b) => a < b, LaneCode.Less, "LessThan");
+    public static readonly Compare LessEqual = new("le", "≤", (a, b) => a <= b, LaneCode.LessEqual, "LessThanOrEqual");
+    public static readonly Compare Greater = new("gt", ">", (a, b) => a > b, LaneCode.Greater, "GreaterThan");
+    public static readonly Compare GreaterEqual = new("ge", "≥", (a, b) => a >= b, LaneCode.GreaterEqual, "GreaterThanOrEqual");
+    public static readonly Compare EqualTo = new("eq", "=", (a, b) => a == b, LaneCode.Equal, "Equals");
+    public static readonly Compare NotEqualTo = new("ne", "≠", (a, b) => a != b, LaneCode.NotEqual, "Equals", negated: true);
+
+    private Compare(string name, string symbol, Func<double, double, bool> test, LaneCode code, string vector, bool negated = false)
+        : this(name, symbol, test, Lane.Comparison(code, test, vector, negated)) { }
+
+    /// <summary>The mathematical symbol, for the trace tables.</summary>
+    public string Symbol => symbol;
 
     public override bool IsDifferentiable => false;
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => throw new System.Diagnostics.UnreachableException();
@@ -125,6 +140,8 @@ internal sealed class WhereP : Primitive
 {
     public static readonly WhereP Op = new();
     public override string Name => "select";
+
+    public override Lane? Lane { get; } = new(LaneCode.Select, 3, (c, a, b) => c != 0 ? a : b, "ConditionalSelect", VectorForm.Select) { Name = "select" };
 
     public override int[] OutputShape(int[][] s) => Shapes.Broadcast(Shapes.Broadcast(s[0], s[1], "where"), s[2], "where");
 

@@ -9,14 +9,17 @@ internal abstract class Reduction(int rank, int[] axes, bool keepdims) : Primiti
     public int Rank => rank;
     public int[] Axes => axes;
     public bool KeepDims => keepdims;
-    public override string Parameters => $"axes={Shapes.Format(axes)}" + (keepdims ? ", keepdims" : "");
-    public override string Key => $"{this}/rank={rank}";
+    public override Param[] Params => [Param.Integers("axes", axes), Param.Flag("keepdims", keepdims), Param.Integer("rank", rank, listed: false)];
 
     public override int[] OutputShape(int[][] s)
     {
         var lead = Shapes.Leading(s[0], rank, Name);
         return Shapes.Concat(lead, ReducedShape(s[0][lead.Length..], keepdims));
     }
+
+    /// <summary>On blocks only reductions over leading axes: a sum over the pixels is combined across blocks instead.</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) =>
+        map.IsSpatial(inputs[0]) && axes.All(a => a + inputs[0].Length - rank < inputs[0].Length - map.Spatial.Length) ? this : null;
 
     /// <summary>The trailing shape after reducing: axes removed, or kept with size 1.</summary>
     public int[] ReducedShape(int[] trailing, bool keep) =>

@@ -8,18 +8,19 @@ namespace Adjoint.Primitives;
 internal sealed class ReshapeP(int[] from, int[] to) : Primitive
 {
     public override string Name => "reshape";
-    public override string Parameters => $"new_sizes={Shapes.Format(to)}";
+    public override Param[] Params => [Param.Integers("from", from, listed: false), Param.Integers("new_sizes", to)];
 
     public override int[] OutputShape(int[][] s) => Shapes.ReplaceTrailing(s[0], from, to, "reshape");
 
     public override Tensor Eval(Tensor[] x, int[] outputShape) => new(outputShape, x[0].Data);
 
-    internal override Primitive? OnBlocks(BlockShapes map) => (map.IsSpatial(from), map.IsSpatial(to)) switch
-    {
-        (true, true) => new ReshapeP(map.Map(from), map.Map(to)),
-        (false, false) => this,
-        _ => null, // it would move pixels between axes
-    };
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) => !map.IsSpatial(inputs[0]) ? null // pixels would come from other axes
+        : (map.IsSpatial(from), map.IsSpatial(to)) switch
+        {
+            (true, true) => new ReshapeP(map.Map(from), map.Map(to)),
+            (false, false) => this, // the spatial axes are among the leading ones, untouched
+            _ => null, // it would move pixels between axes
+        };
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Np.ReshapeTrailing(ct, to, from);
 }
@@ -28,7 +29,7 @@ internal sealed class ReshapeP(int[] from, int[] to) : Primitive
 internal sealed class BroadcastP(int[] from, int[] to) : Primitive
 {
     public override string Name => "broadcast_in_dim";
-    public override string Parameters => $"shape={Shapes.Format(to)}";
+    public override Param[] Params => [Param.Integers("from", from, listed: false), Param.Integers("shape", to)];
 
     public override int[] OutputShape(int[][] s) => Shapes.ReplaceTrailing(s[0], from, to, "broadcast_to");
 
@@ -41,7 +42,8 @@ internal sealed class BroadcastP(int[] from, int[] to) : Primitive
 
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
 
-    internal override Primitive? OnBlocks(BlockShapes map) =>
+    /// <summary>The one structural operation that may make pixels from a flat value: it repeats it over them.</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) =>
         map.IsSpatial(to) ? new BroadcastP(map.Map(from), map.Map(to)) : this;
 
     /// <summary>The transpose of a broadcast is a sum over the axes it created or stretched.</summary>
@@ -53,7 +55,7 @@ internal sealed class TransposeP(int[] perm) : Primitive
 {
     public int[] Permutation => perm;
     public override string Name => "transpose";
-    public override string Parameters => $"permutation={Shapes.Format(perm)}";
+    public override Param[] Params => [Param.Integers("permutation", perm)];
 
     public override int[] OutputShape(int[][] s)
     {
@@ -72,6 +74,13 @@ internal sealed class TransposeP(int[] perm) : Primitive
 
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
 
+    /// <summary>On blocks only permutations that leave the spatial axes (the last ones) in place.</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs)
+    {
+        int kept = Math.Min(map.Spatial.Length, perm.Length);
+        return map.IsSpatial(inputs[0]) && perm[^kept..].SequenceEqual(Enumerable.Range(perm.Length - kept, kept)) ? this : null;
+    }
+
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct)
     {
         var inverse = new int[perm.Length];
@@ -85,8 +94,8 @@ internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 {
     public int[] Stop => stop;
     public override string Name => "slice";
-    public override string Parameters =>
-        $"start={Shapes.Format(start)}, limit={Shapes.Format(stop)}" + (step.All(s => s == 1) ? "" : $", strides={Shapes.Format(step)}");
+    public override Param[] Params =>
+        [Param.Integers("start", start), Param.Integers("limit", stop), Param.Integers("strides", step, listed: step.Any(s => s != 1))];
 
     private int[] Counts => start.Select((s, d) => Math.Max(0, (stop[d] - s + step[d] - 1) / step[d])).ToArray();
 
@@ -114,9 +123,9 @@ internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
 
-    /// <summary>On blocks only slices that keep every pixel are allowed.</summary>
-    internal override Primitive? OnBlocks(BlockShapes map) => !map.IsSpatial(stop) ? this
-        : KeepsPixels(map, start, step) ? new SliceP(start, map.Map(stop), step) : null;
+    /// <summary>On blocks only slices that keep every pixel (and cut leading axes only).</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) =>
+        map.IsSpatial(inputs[0]) && map.IsSpatial(stop) && KeepsPixels(map, start, step) ? new SliceP(start, map.Map(stop), step) : null;
 
     internal static bool KeepsPixels(BlockShapes map, int[] start, int[] step) =>
         start.TakeLast(map.Spatial.Length).All(s => s == 0) && step.TakeLast(map.Spatial.Length).All(s => s == 1);
@@ -130,13 +139,12 @@ internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 internal sealed class PadP(int[] into, int[] start, int[] step) : Primitive
 {
     public override string Name => "pad";
-    public override string Parameters => $"shape={Shapes.Format(into)}, start={Shapes.Format(start)}";
-    public override string Key => $"{this}/step={Shapes.Format(step)}";
+    public override Param[] Params => [Param.Integers("shape", into), Param.Integers("start", start), Param.Integers("step", step, listed: false)];
 
     public override int[] OutputShape(int[][] s) => Shapes.Concat(Shapes.Leading(s[0], into.Length, Name), into);
 
-    internal override Primitive? OnBlocks(BlockShapes map) => !map.IsSpatial(into) ? this
-        : SliceP.KeepsPixels(map, start, step) ? new PadP(map.Map(into), start, step) : null;
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) =>
+        map.IsSpatial(inputs[0]) && map.IsSpatial(into) && SliceP.KeepsPixels(map, start, step) ? new PadP(map.Map(into), start, step) : null;
 
     public override Tensor Eval(Tensor[] x, int[] outputShape)
     {
@@ -169,8 +177,7 @@ internal sealed class ConcatenateP(int axis, int rank) : Primitive
     public int Axis => axis;
     public int Rank => rank;
     public override string Name => "concatenate";
-    public override string Parameters => $"dimension={axis}";
-    public override string Key => $"{this}/rank={rank}";
+    public override Param[] Params => [Param.Integer("dimension", axis), Param.Integer("rank", rank, listed: false)];
 
     public override int[] OutputShape(int[][] s)
     {
@@ -205,6 +212,10 @@ internal sealed class ConcatenateP(int axis, int rank) : Primitive
         }
         return new(outputShape, result);
     }
+
+    /// <summary>On blocks only along a leading axis (the spatial axes are the last ones).</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) =>
+        inputs.All(map.IsSpatial) && axis < rank - map.Spatial.Length ? this : null;
 
     /// <summary>The tangent is the concatenation of the input tangents (zeros where an input has none).</summary>
     public override Tensor? Jvp(Tensor[] x, Tensor y, Tensor?[] dx, Func<int, Tensor> zeroTangent) =>

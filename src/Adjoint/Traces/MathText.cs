@@ -71,7 +71,7 @@ internal static class MathText
         AbsP => $"|{x[0]}|",
         MatMulP => $"{x[0]} @ {x[1]}",
         WhereP => $"where({x[0]}, {x[1]}, {x[2]})",
-        Compare => $"{x[0]} {CompareSymbol(p.Name)} {x[1]}",
+        Compare c => $"{x[0]} {c.Symbol} {x[1]}",
         SumP s => $"sum({x[0]}{AxesText(s)})",
         MaxP m => $"max({x[0]}{AxesText(m)})",
         MaximumP or MinimumP or HypotP => $"{p.Name}({x[0]}, {x[1]})",
@@ -81,10 +81,6 @@ internal static class MathText
 
     private static string AxesText(Reduction r) => r.Axes.Length == r.Rank && !r.KeepDims ? "" : $"; {r.Parameters}";
 
-    private static string CompareSymbol(string name) => name switch
-    {
-        "lt" => "<", "le" => "≤", "gt" => ">", "ge" => "≥", "eq" => "=", _ => "≠",
-    };
 
     /// <summary>x², x³ with superscripts for small integer powers, x^0.5 otherwise.</summary>
     public static string Power(string x, double exponent) =>

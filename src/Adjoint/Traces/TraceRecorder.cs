@@ -43,8 +43,6 @@ internal sealed class GraphBuilder
     /// <summary>The node of a traced tensor (input or operation output).</summary>
     public TraceNode this[Tensor t] => nodes[t];
 
-    public bool TryGet(Tensor t, out TraceNode node) => nodes.TryGetValue(t, out node!);
-
     public TraceGraph Build(Tensor[] inputs, IEnumerable<RecordedEquation> equations, Tensor output, NameScope names)
     {
         var inputNodes = inputs.Select((x, j) =>

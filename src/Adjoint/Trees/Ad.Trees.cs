@@ -4,7 +4,7 @@
 // f(x) ⊗ x ⊗ x, each leaf of shape (out…, in…) or (out…, in₁…, in₂…), as jax.jacfwd/jax.hessian.
 //
 // Overload resolution: these are generic (Func<TIn, TOut>), so for a function of one Tensor the
-// non-generic overloads of Ad.Overloads.cs keep being chosen (C# prefers non-generic), and a method
+// non-generic overloads of Overloads/Ad.Overloads.g.cs keep being chosen (C# prefers non-generic), and a method
 // group or an untyped lambda never infers TIn. Give the function a tree type to get these:
 //     Func<Dictionary<string, Tensor>, Tensor> nll = p => ...;   Ad.Hessian(nll)(parameters)
 // or a typed lambda: Ad.Grad((Dictionary<string, Tensor> p) => ...). The optional holomorphic
@@ -104,7 +104,7 @@ public static partial class Ad
                 if (!compiled.TryGetValue(def, out entry))
                 {
                     var flat = new TreeFunction<TIn, TOut>(f, def);
-                    compiled[def] = entry = (flat, new Compiled(flat.Call));
+                    compiled[def] = entry = (flat, new Compiled(flat.Call, Compile));
                 }
             var ys = entry.Program.Call(leaves);
             return Tree.Rebuild<TOut>(entry.Flat.OutDef, ys, "result");

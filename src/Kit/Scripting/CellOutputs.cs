@@ -54,9 +54,4 @@ public sealed class CellOutputs(long maxStreamChars)
             return result;
         }
     }
-
-    public string StreamText(string name)
-    {
-        lock (_lock) return string.Concat(_entries.OfType<StreamEntry>().Where(s => s.Name == name).Select(s => s.Text));
-    }
 }

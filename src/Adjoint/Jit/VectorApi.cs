@@ -3,88 +3,8 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Adjoint.Primitives;
 
 namespace Adjoint;
-
-/// <summary>
-/// One element-wise operation of a <see cref="FusedLoop"/> in its two forms: a scalar function (used to
-/// fold constants at compile time and for the few pixels after the last full vector) and the
-/// expression that computes it on a SIMD vector of pixels.
-/// </summary>
-internal sealed record LaneOp(string Name, int Arity, Func<double, double, double, double> Scalar,
-    Func<VectorApi, Expression[], Expression> Vector, bool Commutative = false)
-{
-    /// <summary>Whether the vector form is a method call that the JIT does not inline (exp, log, hypot, per-element functions…).</summary>
-    public bool IsCall => Name is "exp" or "log" or "sin" or "cos" or "tan" or "tanh" or "sign" or "pow" or "hypot"
-        || (Name == "integer_pow" && Key is not ("pow1" or "pow2" or "pow3" or "pow-1"));
-
-    /// <summary>Identifies the operation for common-subexpression keys (pow_const's exponent included).</summary>
-    public string Key { get; init; } = Name;
-
-    private static LaneOp Unary(string name, Func<double, double> f, string? vectorMethod = null) =>
-        new(name, 1, (a, _, _) => f(a), (v, x) => vectorMethod is null ? v.PerElement(f, x[0]) : v.Call(vectorMethod, x[0]));
-
-    private static LaneOp Binary(string name, Func<double, double, double> f, string? vectorMethod, bool commutative = false) =>
-        new(name, 2, (a, b, _) => f(a, b), (v, x) => vectorMethod is null ? v.PerElement(f, x[0], x[1]) : v.Call(vectorMethod, x[0], x[1]), commutative);
-
-    /// <summary>Comparisons give 1.0 or 0.0: the comparison's all-ones/all-zeros mask ANDed with 1.0.</summary>
-    private static LaneOp Comparison(string name, Func<double, double, bool> test, string vectorMethod, bool negate = false) =>
-        new(name, 2, (a, b, _) => test(a, b) ? 1 : 0, (v, x) =>
-        {
-            var mask = v.Call(vectorMethod, x[0], x[1]);
-            return negate ? v.Call("AndNot", v.Splat(1.0), mask) : v.Call("BitwiseAnd", mask, v.Splat(1.0));
-        }, Commutative: name is "eq" or "ne");
-
-    public static readonly LaneOp Neg = Unary("neg", a => -a, "Negate");
-    public static readonly LaneOp Add = Binary("add", (a, b) => a + b, "Add", true);
-    public static readonly LaneOp Sub = Binary("sub", (a, b) => a - b, "Subtract");
-    public static readonly LaneOp Mul = Binary("mul", (a, b) => a * b, "Multiply", true);
-    public static readonly LaneOp Div = Binary("div", (a, b) => a / b, "Divide");
-    public static readonly LaneOp Max = Binary("max", Math.Max, "Max", true);
-    public static readonly LaneOp Min = Binary("min", Math.Min, "Min", true);
-
-    /// <summary>select(c, a, b): a where c ≠ 0 (NaN counts as ≠ 0, as in <see cref="WhereP"/>), else b.</summary>
-    public static readonly LaneOp Select = new("select", 3, (c, a, b) => c != 0 ? a : b,
-        (v, x) => v.Call("ConditionalSelect", v.Call("Equals", x[0], v.Splat(0.0)), x[2], x[1]));
-
-    private static readonly Dictionary<string, LaneOp> ByName = new LaneOp[]
-    {
-        Neg, Add, Sub, Mul, Div, Max, Min, Select,
-        Unary("exp", Math.Exp, "Exp"), Unary("log", Math.Log, "Log"),
-        Unary("sin", Math.Sin, "Sin"), Unary("cos", Math.Cos, "Cos"),
-        Unary("tan", Math.Tan), Unary("tanh", Math.Tanh),
-        Unary("sqrt", Math.Sqrt, "Sqrt"), Unary("abs", Math.Abs, "Abs"),
-        Unary("sign", a => a > 0 ? 1 : a < 0 ? -1 : a),
-        Binary("pow", Math.Pow, null), Binary("hypot", double.Hypot, "Hypot", true),
-        Comparison("lt", (a, b) => a < b, "LessThan"), Comparison("le", (a, b) => a <= b, "LessThanOrEqual"),
-        Comparison("gt", (a, b) => a > b, "GreaterThan"), Comparison("ge", (a, b) => a >= b, "GreaterThanOrEqual"),
-        Comparison("eq", (a, b) => a == b, "Equals"), Comparison("ne", (a, b) => a != b, "Equals", negate: true),
-    }.ToDictionary(op => op.Name);
-
-    /// <summary>The lane operation of an element-wise primitive, or null when it has none.</summary>
-    public static LaneOp? For(Primitive p) => p switch
-    {
-        PowConst c => PowConstant(c.Exponent),
-        Primitives.Unary or Primitives.Binary or WhereP => ByName.GetValueOrDefault(p.Name),
-        _ => null,
-    };
-
-    /// <summary>xᶜ: small integer powers by multiplication (as the interpreter does for c = 2), others by Math.Pow per element.</summary>
-    private static LaneOp PowConstant(double c)
-    {
-        Func<VectorApi, Expression[], Expression> vector = c switch
-        {
-            1 => (v, x) => x[0],
-            2 => (v, x) => v.Call("Multiply", x[0], x[0]),
-            3 => (v, x) => v.Call("Multiply", v.Call("Multiply", x[0], x[0]), x[0]),
-            -1 => (v, x) => v.Call("Divide", v.Splat(1.0), x[0]),
-            _ => (v, x) => v.PerElement(a => Math.Pow(a, c), x[0]),
-        };
-        Func<double, double> scalar = c switch { 2 => a => a * a, 3 => a => a * a * a, -1 => a => 1 / a, _ => a => Math.Pow(a, c) };
-        return new("integer_pow", 1, (a, _, _) => scalar(a), vector) { Key = $"pow{c:R}" };
-    }
-}
 
 /// <summary>
 /// Builds expressions on Vector512&lt;double&gt; or Vector256&lt;double&gt;: the static methods of
@@ -122,6 +42,24 @@ internal sealed class VectorApi
             return methods[key] = found;
         }
     }
+
+    /// <summary>A lane function on vectors, as its <see cref="Lane.Vector"/> and <see cref="Lane.Form"/> say.</summary>
+    public Expression Apply(Lane lane, Expression[] x) => lane.Form switch
+    {
+        VectorForm.Mask => Call("BitwiseAnd", Call(lane.Vector!, x[0], x[1]), Splat(1.0)),
+        VectorForm.NegatedMask => Call("AndNot", Splat(1.0), Call(lane.Vector!, x[0], x[1])),
+        // The mask selects where c = 0, so that NaN, which is ≠ 0, selects a (as the select primitive does).
+        VectorForm.Select => Call(lane.Vector!, Call("Equals", x[0], Splat(0.0)), x[2], x[1]),
+        _ when lane.Vector is { } method => Call(method, x),
+        _ when lane.Arity == 1 => PerElement(a => lane.Scalar(a, 0, 0), x[0]),
+        _ => PerElement((a, b) => lane.Scalar(a, b, 0), x[0], x[1]),
+    };
+
+    /// <summary>
+    /// Whether the vector form is a call that the JIT does not inline (exp, log, hypot, per-element functions…):
+    /// every vector live across it goes through memory, so the fused loop computes calls in a loop of their own.
+    /// </summary>
+    public static bool IsCall(Lane lane) => lane.Vector is null or "Exp" or "Log" or "Sin" or "Cos" or "Hypot";
 
     public Expression Splat(double value) => Splat(Expression.Constant(value));
     public Expression Splat(Expression scalar) => Call("Create", scalar);

@@ -1,0 +1,92 @@
+using Adjoint.Primitives;
+
+namespace Adjoint;
+
+/// <summary>
+/// How a graph runs over its "pixels", the trailing spatial axes S (an image's, say): which equations run
+/// once before the pixels, which pixel by pixel, which sum over all pixels, and which after. Computed once
+/// here and shared by the CPU's <see cref="BlockedProgram"/> and the GPU backend's program builder.
+/// </summary>
+/// <remarks>
+/// Every value is then spatial (it ends with S: one small array per pixel), flat (S's window holds only
+/// 1s: the same for every pixel) or neither. An equation that touches spatial values runs in the body when
+/// its output is spatial, every operand is spatial or flat, and its primitive has a block form
+/// (<see cref="Primitive.OnBlocks"/>): element-wise, or structural over the leading axes only. A sum or max
+/// over exactly S is a pixel reduction. Nothing may use the pixels after a reduction over them (that would
+/// need a second pass over the data).
+/// </remarks>
+internal sealed class PixelPlan
+{
+    public enum Phase { Prologue, Body, Reduction, Epilogue }
+
+    public int[] Spatial { get; }
+    public BlockShapes OnePixel { get; }
+    public Phase[] Phases { get; }
+
+    private PixelPlan(int[] spatial, BlockShapes onePixel, Phase[] phases) => (Spatial, OnePixel, Phases) = (spatial, onePixel, phases);
+
+    public static int[] ShapeOf(object atom) => atom is Graph.Variable v ? v.Shape : ((Tensor)atom).shape;
+
+    /// <summary>The plan for pixels <paramref name="spatial"/>, or null with the reason why the graph cannot run over them.</summary>
+    public static PixelPlan? TryCreate(Graph graph, int[] spatial, out string whyNot)
+    {
+        var onePixel = new BlockShapes(spatial, 1);
+        var phases = new Phase[graph.Equations.Length];
+        var afterReduction = new HashSet<Graph.Variable>();
+        whyNot = "";
+        for (int e = 0; e < graph.Equations.Length; e++)
+        {
+            var eq = graph.Equations[e];
+            var shapes = eq.Inputs.Select(ShapeOf).ToArray();
+            bool late = eq.Inputs.OfType<Graph.Variable>().Any(afterReduction.Contains);
+            if (!shapes.Any(onePixel.IsSpatial) && !onePixel.IsSpatial(eq.Output.Shape))
+            {
+                phases[e] = late ? Phase.Epilogue : Phase.Prologue;
+                if (late) afterReduction.Add(eq.Output);
+                continue;
+            }
+            string? problem = null;
+            if (late) problem = "it works on the pixels after a sum over all of them (that needs two passes over the data)";
+            else if (eq.Primitive is Reduction r && ReducesExactly(r, shapes[0], spatial))
+            {
+                phases[e] = Phase.Reduction;
+                afterReduction.Add(eq.Output);
+                continue;
+            }
+            else if (!shapes.Append(eq.Output.Shape).All(s => onePixel.IsSpatial(s) || onePixel.IsFlat(s)))
+                problem = $"its shapes {string.Join(", ", shapes.Select(s => Shapes.Format(s)))} mix the pixel axes {Shapes.Format(spatial)} with others";
+            else if (!onePixel.IsSpatial(eq.Output.Shape) || eq.Primitive.OnBlocks(onePixel, shapes) is null)
+                problem = "it does not work pixel by pixel (it mixes pixels or moves them to other axes)";
+            if (problem is not null)
+            {
+                whyNot = $"the primitive '{eq.Primitive.Name}' ({eq.Primitive}) cannot run over the pixels {Shapes.Format(spatial)}: {problem}";
+                return null;
+            }
+            phases[e] = Phase.Body;
+        }
+        return new PixelPlan(spatial, onePixel, phases);
+    }
+
+    /// <summary>A sum or max over exactly the spatial axes (and S is not empty).</summary>
+    private static bool ReducesExactly(Reduction r, int[] input, int[] spatial)
+    {
+        int offset = input.Length - r.Rank;
+        var axes = r.Axes.Select(a => a + offset).Order().ToArray();
+        return spatial.Length > 0 && axes.SequenceEqual(Enumerable.Range(input.Length - spatial.Length, spatial.Length))
+            && Shapes.Equal(input.AsSpan(input.Length - spatial.Length), spatial);
+    }
+
+    /// <summary>The trailing blocks of axes that reductions sum over (e.g. the two axes of an image), each once.</summary>
+    public static IEnumerable<int[]> ReducedBlocks(Graph graph)
+    {
+        foreach (var eq in graph.Equations)
+        {
+            if (eq.Primitive is not Reduction r) continue;
+            var input = ShapeOf(eq.Inputs[0]);
+            var axes = r.Axes.Select(a => a + input.Length - r.Rank).ToArray();
+            if (axes.Length == 0) continue; // a sum over no axes (of a scalar) reduces nothing
+            int first = axes.Min();
+            if (axes.Length == input.Length - first && axes.Max() == input.Length - 1) yield return input[first..];
+        }
+    }
+}
