@@ -68,7 +68,7 @@ public static class ChartSvg
     {
         var tops = bars.Values.Select((v, i) => v + (bars.Errors?[i] ?? 0)).Append(0.0).ToList();
         var scale = Scale.Create(Math.Min(0, bars.Values.Min()), tops.Max(), yAxis.Log, area.Bottom, area.Top);
-        Grid(svg, scale, area, horizontal: true);
+        Ticks(svg, scale, area, horizontal: true, gridLines: true);
         double slot = area.Width / bars.Values.Count;
         for (int i = 0; i < bars.Values.Count; i++)
         {
@@ -91,8 +91,8 @@ public static class ChartSvg
         var ys = lines.SelectMany(l => l.Y).ToList();
         var sx = Scale.Create(xs.Min(), xs.Max(), panel.X.Log, area.Left, area.Right);
         var sy = Scale.Create(ys.Min(), ys.Max(), panel.Y.Log, area.Bottom, area.Top);
-        Grid(svg, sx, area, horizontal: false);
-        Grid(svg, sy, area, horizontal: true);
+        Ticks(svg, sx, area, horizontal: false, gridLines: true);
+        Ticks(svg, sy, area, horizontal: true, gridLines: true);
         for (int s = 0; s < lines.Count; s++)
         {
             var colour = Palette[s % Palette.Length];
@@ -165,23 +165,16 @@ public static class ChartSvg
             svg.Append(Invariant($"<text x=\"{x:0.#}\" y=\"{top - 6:0.#}\" font-size=\"11\">{Escape(map.ColorBarTitle)}</text>\n"));
     }
 
-    private static void Grid(StringBuilder svg, Scale scale, Area area, bool horizontal)
+    /// <summary>Tick labels along one axis, and with <paramref name="gridLines"/> a light line across the area at each.</summary>
+    private static void Ticks(StringBuilder svg, Scale scale, Area area, bool horizontal, bool gridLines = false)
     {
         foreach (var tick in scale.Ticks())
         {
             var at = scale.Map(tick);
-            svg.Append(horizontal
-                ? Invariant($"<line x1=\"{area.Left}\" y1=\"{at:0.#}\" x2=\"{area.Right}\" y2=\"{at:0.#}\" stroke=\"#e5ecf6\"/>")
-                : Invariant($"<line x1=\"{at:0.#}\" y1=\"{area.Top}\" x2=\"{at:0.#}\" y2=\"{area.Bottom}\" stroke=\"#e5ecf6\"/>"));
-        }
-        Ticks(svg, scale, area, horizontal);
-    }
-
-    private static void Ticks(StringBuilder svg, Scale scale, Area area, bool horizontal)
-    {
-        foreach (var tick in scale.Ticks())
-        {
-            var at = scale.Map(tick);
+            if (gridLines)
+                svg.Append(horizontal
+                    ? Invariant($"<line x1=\"{area.Left}\" y1=\"{at:0.#}\" x2=\"{area.Right}\" y2=\"{at:0.#}\" stroke=\"#e5ecf6\"/>")
+                    : Invariant($"<line x1=\"{at:0.#}\" y1=\"{area.Top}\" x2=\"{at:0.#}\" y2=\"{area.Bottom}\" stroke=\"#e5ecf6\"/>"));
             svg.Append(horizontal
                 ? Invariant($"<text x=\"{area.Left - 6}\" y=\"{at + 4:0.#}\" text-anchor=\"end\">{Label(tick)}</text>\n")
                 : Invariant($"<text x=\"{at:0.#}\" y=\"{area.Bottom + 16}\" text-anchor=\"middle\">{Label(tick)}</text>\n"));
