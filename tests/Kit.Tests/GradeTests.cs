@@ -1,3 +1,4 @@
+using Kit.Grading;
 using Kit.Tests.Support;
 
 namespace Kit.Tests;
@@ -55,7 +56,7 @@ public sealed class GradeTests : IDisposable
         notebook.Cells.Single(c => Kit.Notebooks.Nbgrader.Of(c)?.GradeId == "test_square").Source = "// trust me";
         notebook.Save();
         var report = _exercise.Grade(path);
-        AssertTest(report, "test_square", 0, "failed", "Square(-2): expected 4");
+        AssertTest(report, "test_square", 0, "failed", "a hidden test failed");
     }
 
     [Fact]
@@ -93,17 +94,17 @@ public sealed class GradeTests : IDisposable
         },
     };
 
-    /// <summary>An accident in Cube costs Cube's points only; the grader reports within its limits.</summary>
+    /// <summary>An accident in Cube costs Cube's points only. The answer policy is off (it would reject the
+    /// exit, the interop and the thread before they run): this is the layer below it. The limit is CPU time,
+    /// so a loaded machine cannot make the honest cells time out.</summary>
     [Theory]
     [MemberData(nameof(Accidents))]
     public void Accidents_in_one_answer_leave_the_rest_graded(string name, string cube, string status, string message)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var report = _exercise.Grade(_exercise.CorrectExcept(name.Replace(' ', '-'), "cube", cube), cellTimeoutSeconds: 5);
+        var report = _exercise.Grade(_exercise.CorrectExcept(name.Replace(' ', '-'), "cube", cube), cellTimeoutSeconds: 10, new GradeOptions(Policy: false));
         AssertTest(report, "test_cube", 0, status, message);
         AssertTest(report, "test_square", 2, "passed");
         AssertTest(report, "test_sum", 1, "passed");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{name} took {clock.Elapsed}");
     }
 
     [Fact]
