@@ -182,7 +182,7 @@ public sealed class AttackTests : IDisposable
         { "DllImport", "[System.Runtime.InteropServices.DllImport(\"libc\")] static extern int system(string command);\nsystem(\"touch {0}\");", "interop" },
         { "function pointer", "unsafe { delegate* managed<string, bool> p = &System.IO.File.Exists; p(\"{0}\"); }", "unsafe" },
         { "file write", "System.IO.File.WriteAllText(\"{0}\", \"\");", "files" },
-        { "overwriting the solution", "System.IO.File.WriteAllText(\"squares.ipynb\", \"{{}}\"); System.IO.File.WriteAllText(\"{0}\", \"\");", "files" },
+        { "overwriting the solution", "System.IO.File.WriteAllText(\"squares.ipynb\", \"{}\"); System.IO.File.WriteAllText(\"{0}\", \"\");", "files" },
         { "thread", "new System.Threading.Thread(() => { }).Start();", "threads" },
         { "task", "Task.Run(() => 1).Wait();", "threads" },
         { "environment", "Environment.FailFast(\"{0}\");", "environment" },
@@ -195,7 +195,7 @@ public sealed class AttackTests : IDisposable
         _ = name;
         var marker = _exercise.Folder["pwned"];
         var solutionBefore = File.ReadAllText(_exercise.Solution);
-        var report = Attack("escape", string.Format(code, marker) + "\n" + WrongCube);
+        var report = Attack("escape", code.Replace("{0}", marker) + "\n" + WrongCube);
         AssertHonest(report);
         RejectedBy(report, rule);
         Assert.False(File.Exists(marker));
@@ -337,9 +337,9 @@ public sealed class ExercisePolicyTests : IDisposable
     public void What_the_exercise_forbids_is_rejected_naming_the_line(string exercise, string gradeId, string answer, string line)
     {
         var prepared = RealExercise.Prepare(RealExercise.Submission(_folder, exercise, new() { [gradeId] = answer }));
-        var violation = Assert.Single(prepared.Violations, v => v.GradeId == gradeId);
-        Assert.Contains(line, violation.Message);
-        Assert.Equal("exercise", violation.Rule);
+        var first = prepared.Violations.First(v => v.GradeId == gradeId);
+        Assert.StartsWith(line + ":", first.Message);
+        Assert.Equal("exercise", first.Rule);
     }
 
     [Theory]

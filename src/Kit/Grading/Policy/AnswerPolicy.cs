@@ -66,7 +66,8 @@ internal sealed class AnswerPolicy
     private readonly SemanticModel _model;
     private readonly ExerciseRules _rules;
     private readonly IReadOnlyDictionary<string, string> _protected;
-    private readonly List<AnswerViolation> _found = [];
+    private readonly List<(AnswerViolation Violation, bool FromType)> _found = [];
+    private bool _judgingType; // a violation found through an expression's type is reported only if its line has no better one
 
     private AnswerPolicy(string gradeId, SemanticModel model, ExerciseRules rules, IReadOnlyDictionary<string, string> protectedNames)
     {
@@ -82,11 +83,11 @@ internal sealed class AnswerPolicy
         var policy = new AnswerPolicy(gradeId, model, rules, protectedNames);
         policy.CheckDirectives(source);
         policy.CheckSyntax();
-        return [.. policy._found.GroupBy(v => v.Line).Select(g => g.First()).OrderBy(v => v.Line)];
+        return [.. policy._found.GroupBy(v => v.Violation.Line).Select(g => g.OrderBy(v => v.FromType).First().Violation).OrderBy(v => v.Line)];
     }
 
     private void Add(int line, string what, string rule, string why) =>
-        _found.Add(new AnswerViolation(_gradeId, line, rule, $"line {line}: {Feedback.Clean(what, 60)}: {why} [{rule}]"));
+        _found.Add((new AnswerViolation(_gradeId, line, rule, $"line {line}: {Feedback.Clean(what, 60)}: {why} [{rule}]"), _judgingType));
 
     private void Add(SyntaxNode node, string rule, string why) =>
         Add(node.GetLocation().GetLineSpan().StartLinePosition.Line + 1, node.ToString(), rule, why);
@@ -122,7 +123,11 @@ internal sealed class AnswerPolicy
                 && !IsLeftOfMemberAccess(node))
                 CheckSymbol(node, _model.GetSymbolInfo(node).Symbol);
             if (node is ExpressionSyntax expression && _model.GetTypeInfo(expression).Type is { } type && !IsName(node))
+            {
+                _judgingType = true;
                 CheckType(node, type);
+                _judgingType = false;
+            }
             if (node is AssignmentExpressionSyntax assignment) CheckWrite(assignment.Left);
             if (node is PrefixUnaryExpressionSyntax prefix) CheckWrite(prefix.Operand);
             if (node is PostfixUnaryExpressionSyntax postfix) CheckWrite(postfix.Operand);
@@ -179,6 +184,8 @@ internal sealed class AnswerPolicy
     {
         switch (type)
         {
+            case IErrorTypeSymbol or { TypeKind: TypeKind.Error }:
+                return; // does not compile: the compiler reports it when the cell runs
             case IDynamicTypeSymbol:
                 Add(node, "reflection", "dynamic binding is not available to answers");
                 return;

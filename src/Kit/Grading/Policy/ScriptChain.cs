@@ -33,14 +33,17 @@ internal static partial class ScriptChain
             .WithMetadataResolver(new CachingResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory)))
             .WithSourceResolver(SourceFileResolver.Default); // #load is blanked out below; nothing to resolve
         var models = new List<SemanticModel>();
-        Script? script = null;
+        Script? previous = null; // the last cell that compiled: a chain cannot continue from a cell with errors
         foreach (var cell in cells)
         {
             var (code, packages) = Prepare(cell);
             foreach (var package in packages) options = options.AddReferences(package);
-            script = script is null ? CSharpScript.Create(code, options, typeof(ScriptGlobals)) : script.ContinueWith(code, options);
+            var script = previous is null ? CSharpScript.Create(code, options, typeof(ScriptGlobals)) : previous.ContinueWith(code, options);
             var compilation = script.GetCompilation();
             models.Add(compilation.GetSemanticModel(compilation.SyntaxTrees.Single()));
+            if (!compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) previous = script;
+            else if (Environment.GetEnvironmentVariable("KIT_DEBUG_CHAIN") is not null)
+                Console.Error.WriteLine(string.Join("\n", compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)));
         }
         return models;
     }
@@ -85,7 +88,13 @@ internal static partial class ScriptChain
             [.. inner.ResolveReference(reference, baseFilePath, properties)
                 .Select(r => r.FilePath is { } path ? (PortableExecutableReference)FileReferences.GetOrAdd(path + "|" + File.GetLastWriteTimeUtc(path).Ticks, _ => r) : r)];
 
-        public override bool ResolveMissingAssemblies => false;
+        // A dependency of a #r'd file that is not beside it (Course.dll copied alone): the kit's own copy, as the kernel reuses it.
+        public override bool ResolveMissingAssemblies => true;
+
+        public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity) =>
+            Path.Combine(Path.GetDirectoryName(typeof(ScriptChain).Assembly.Location)!, referenceIdentity.Name + ".dll") is var path && File.Exists(path)
+                ? (PortableExecutableReference)FileReferences.GetOrAdd(path, p => MetadataReference.CreateFromFile(p))
+                : null;
 
         public override bool Equals(object? other) => other is CachingResolver c && c == this;
 
