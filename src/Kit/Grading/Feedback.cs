@@ -11,7 +11,7 @@ public static class Feedback
     public static string Clean(string? text, int maxChars = MaxChars)
     {
         if (string.IsNullOrEmpty(text)) return "";
-        var clean = new StringBuilder(Math.Min(text.Length, maxChars + 3));
+        var clean = new StringBuilder(Math.Min(text.Length, Math.Min(maxChars, 100_000)));
         foreach (var c in text)
         {
             if (clean.Length >= maxChars) return clean.Append("...").ToString();
