@@ -148,7 +148,7 @@ public sealed class ScriptKernel : ICellKernel
         e.ToString().Split('\n').Select(l => l.TrimEnd('\r'))
             .TakeWhile(l => !l.StartsWith("--- End of stack trace", StringComparison.Ordinal) && !l.Contains("Microsoft.CodeAnalysis.Scripting"));
 
-    private static IEnumerable<MetadataReference> FrameworkReferences()
+    internal static IEnumerable<MetadataReference> FrameworkReferences()
     {
         var framework = Path.GetDirectoryName(typeof(object).Assembly.Location);
         var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
