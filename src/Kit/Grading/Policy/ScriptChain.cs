@@ -42,8 +42,6 @@ internal static partial class ScriptChain
             var compilation = script.GetCompilation();
             models.Add(compilation.GetSemanticModel(compilation.SyntaxTrees.Single()));
             if (!compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) previous = script;
-            else if (Environment.GetEnvironmentVariable("KIT_DEBUG_CHAIN") is not null)
-                Console.Error.WriteLine(string.Join("\n", compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)));
         }
         return models;
     }
