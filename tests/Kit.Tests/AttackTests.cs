@@ -382,6 +382,16 @@ public sealed class ExercisePolicyTests : IDisposable
     }
 
     [Fact]
+    public void A_huge_answer_cell_is_rejected_without_compiling_it()
+    {
+        var prepared = RealExercise.Prepare(RealExercise.Submission(_folder, "02-reverse-mode-exercise", new()
+        {
+            ["fn_prime"] = "// " + new string('x', Grader.MaxAnswerChars) + "\n(double, double) fn_prime(double x1, double x2) => (x1, x2);",
+        }));
+        Assert.Equal("size", Assert.Single(prepared.Violations).Rule);
+    }
+
+    [Fact]
     public void Changing_a_course_variable_the_tests_read_is_rejected()
     {
         var prepared = RealExercise.Prepare(RealExercise.Submission(_folder, "05-gaussian-cauchy-exercise", new()

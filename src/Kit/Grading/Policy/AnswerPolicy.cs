@@ -54,6 +54,7 @@ internal sealed class AnswerPolicy
         new("System.UIntPtr", "unsafe", "native pointers are not available to answers"),
         new("System.Buffer", "unsafe", "raw memory copies are not available to answers"),
         new("System.Net", "network", "answers cannot use the network"),
+        new("Adjoint.Gpu", "threads", "GPU accelerators start threads and native code; not available to answers"),
         new("Course.Charts", "files", "charts write files; not available to answers"),
         new("Course.Figures", "files", "figures write files; not available to answers"),
         new("Course.Lessons", "files", "lesson output writes files; not available to answers"),
