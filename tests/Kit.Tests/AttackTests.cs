@@ -359,9 +359,48 @@ public sealed class ExercisePolicyTests : IDisposable
     {
         var prepared = RealExercise.Prepare(RealExercise.Submission(_folder, "02-reverse-mode-exercise", new()
         {
-            ["fn_prime"] = "(double, double) fn_prime(double x1, double x2)\n{\n    var list = new List<double> { x1, x2 }.Select(Math.Exp).ToArray();\n    var sb = new System.Text.StringBuilder();\n    return (list[0], list.Sum());\n}",
+            ["fn_prime"] = "(double, double) fn_prime(double x1, double x2)\n{\n    var list = new List<double> { x1, x2 }.Select(Math.Exp).ToArray();\n    var sb = new System.Text.StringBuilder();\n    var clock = System.Diagnostics.Stopwatch.StartNew();\n    Console.WriteLine(list.Length); Console.Write(clock.Elapsed);\n    return (list[0], list.Sum());\n}",
         }));
         Assert.Empty(prepared.Violations);
+    }
+
+    [Theory]
+    [InlineData("var line = Console.ReadLine();", "console")]
+    [InlineData("Console.SetOut(Console.Error);", "console")]
+    [InlineData("var t = typeof(string).Assembly;", "reflection")]
+    [InlineData("Func<int> f = () => 1; var m = f.Method;", "reflection")]
+    [InlineData("var x = new System.Net.Http.HttpClient();", "network")]
+    [InlineData("var q = System.Linq.Expressions.Expression.Constant(1);", "reflection")]
+    public void The_default_policy_names_the_rule(string code, string rule)
+    {
+        var prepared = RealExercise.Prepare(RealExercise.Submission(_folder, "02-reverse-mode-exercise", new()
+        {
+            ["fn_prime"] = code + "\n(double, double) fn_prime(double x1, double x2) => (x1, x2);",
+        }));
+        var first = prepared.Violations.First(v => v.GradeId == "fn_prime");
+        Assert.Equal((1, rule), (first.Line, first.Rule));
+    }
+
+    [Fact]
+    public void A_huge_answer_cell_is_rejected_without_compiling_it()
+    {
+        var prepared = RealExercise.Prepare(RealExercise.Submission(_folder, "02-reverse-mode-exercise", new()
+        {
+            ["fn_prime"] = "// " + new string('x', Grader.MaxAnswerChars) + "\n(double, double) fn_prime(double x1, double x2) => (x1, x2);",
+        }));
+        Assert.Equal("size", Assert.Single(prepared.Violations).Rule);
+    }
+
+    [Fact]
+    public void Changing_a_course_variable_the_tests_read_is_rejected()
+    {
+        var prepared = RealExercise.Prepare(RealExercise.Submission(_folder, "05-gaussian-cauchy-exercise", new()
+        {
+            ["nll"] = "Tensor CauchyNll(Tensor p, Tensor obs, double g) => Sum(p);\nobserved = Model(truth);",
+        }));
+        var violation = Assert.Single(prepared.Violations);
+        Assert.Equal((2, "protected-name"), (violation.Line, violation.Rule));
+        Assert.Contains("'observed'", violation.Message);
     }
 }
 

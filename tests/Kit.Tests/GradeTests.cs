@@ -218,4 +218,18 @@ public sealed class GradeCommandTests : IDisposable
         var unmatched = KitProcess.Run(_exercise.Folder.Path, "grade", "bad.ipynb");
         Assert.Equal(2, unmatched.ExitCode);
     }
+
+    [Fact]
+    public void A_submission_that_cannot_be_graded_gets_an_error_entry_and_the_others_are_graded()
+    {
+        _exercise.Submission("alice", SquaresExercise.CorrectAnswers);
+        _exercise.Folder.Write("submissions/broken.ipynb", "{ not json");
+        var result = KitProcess.Run(_exercise.Folder.Path, "grade", "submissions", "--solution", "solutions/squares.ipynb", "--json", "report.json");
+        Assert.Equal(2, result.ExitCode);
+        var reports = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_exercise.Folder["report.json"]))!.AsArray();
+        Assert.Equal([6.0, 0.0], reports.Select(r => (double)r!["score"]!));
+        Assert.Null((string?)reports[0]!["error"]);
+        Assert.Contains("not valid JSON", (string?)reports[1]!["error"]);
+        Assert.Equal("submissions/broken.ipynb,error,,,,", File.ReadAllLines(_exercise.Folder["submissions/grades.csv"])[2]);
+    }
 }

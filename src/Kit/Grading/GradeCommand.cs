@@ -62,15 +62,15 @@ public static class GradeCommand
         var submissions = isFolder ? NotebookFiles.InFolder(target).ToList() : [target];
         if (shard is not null) submissions = shard.Select(submissions);
         var results = GradeAll(grader, submissions, solution, solutionsDir, jobs);
-        var reports = results.OfType<GradeReport>().ToList();
-        var failures = results.Count(r => r is null);
+        var reports = results.Where(r => r.Error is null).ToList();
+        var failures = results.Count - reports.Count;
         if (outputs.Json is not null)
             Notebook.WriteAtomically(outputs.Json, isFolder
-                ? JsonSerializer.Serialize(reports, GradeReport.Json)
-                : reports.Count == 1 ? JsonSerializer.Serialize(reports[0], GradeReport.Json) : "null");
+                ? JsonSerializer.Serialize(results, GradeReport.Json)
+                : JsonSerializer.Serialize(results[0], GradeReport.Json));
         if (outputs.Classroom is not null)
             File.AppendAllText(outputs.Classroom, $"result={ClassroomResult.Encode(reports, failures)}\n");
-        if (isFolder) WriteSummary(reports, outputs.Csv ?? Path.Combine(target, shard is null ? "grades.csv" : $"grades-{shard.K}-of-{shard.N}.csv"));
+        if (isFolder) WriteSummary(results, outputs.Csv ?? Path.Combine(target, shard is null ? "grades.csv" : $"grades-{shard.K}-of-{shard.N}.csv"));
         return failures > 0 ? 2 : 0;
     }
 
@@ -83,10 +83,10 @@ public static class GradeCommand
     }
 
     /// <summary>Grades the submissions <paramref name="jobs"/> at a time; each is printed as it is done, reports keep
-    /// the submissions' order. A submission that cannot be graded is reported and null in the list; the others go on.</summary>
-    private static List<GradeReport?> GradeAll(Grader grader, List<string> submissions, string? solution, string solutionsDir, int jobs)
+    /// the submissions' order. A submission that cannot be graded gets an error entry; the others go on.</summary>
+    private static List<GradeReport> GradeAll(Grader grader, List<string> submissions, string? solution, string solutionsDir, int jobs)
     {
-        var results = new GradeReport?[submissions.Count];
+        var results = new GradeReport[submissions.Count];
         var printLock = new Lock();
         Parallel.For(0, submissions.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
         {
@@ -98,7 +98,8 @@ public static class GradeCommand
             }
             catch (Exception e) when (e is NotebookFormatException or GraderException or IOException or UnauthorizedAccessException)
             {
-                lock (printLock) AnsiConsole.MarkupLineInterpolated($"[red]error:[/] could not grade {Feedback.Clean(submission)}: {Feedback.Clean(e.Message, 2000)}");
+                results[i] = GradeReport.Failed(submission, solution, e.Message);
+                lock (printLock) AnsiConsole.MarkupLineInterpolated($"[red]error:[/] could not grade {results[i].Submission}: {results[i].Error}");
             }
         });
         return [.. results];
@@ -147,7 +148,7 @@ internal static class ClassSummary
         text.AppendLine(string.Join(',', new[] { "submission", "score", "max_score" }.Concat(ids).Select(Quote)));
         foreach (var r in reports)
         {
-            var cells = new[] { r.Submission, Number(r.Score), Number(r.MaxScore) }
+            var cells = new[] { r.Submission, r.Error is null ? Number(r.Score) : "error", r.Error is null ? Number(r.MaxScore) : "" }
                 .Concat(ids.Select(id => r.Tests.FirstOrDefault(t => t.GradeId == id) is { } t ? Number(t.Points) : ""));
             text.AppendLine(string.Join(',', cells.Select(Quote)));
         }
@@ -157,7 +158,8 @@ internal static class ClassSummary
     public static Table Table(IReadOnlyList<GradeReport> reports)
     {
         var table = new Table { Title = new TableTitle("Class summary") }.AddColumns("Submission", "Score", "Max");
-        foreach (var r in reports) table.AddRow(Markup.Escape(r.Submission), Number(r.Score), Number(r.MaxScore));
+        foreach (var r in reports)
+            table.AddRow(Markup.Escape(r.Submission), r.Error is null ? Number(r.Score) : "[red]error[/]", r.Error is null ? Number(r.MaxScore) : "");
         return table;
     }
 

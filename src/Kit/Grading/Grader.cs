@@ -36,12 +36,30 @@ public sealed class Grader(WorkerLimits limits, GradeOptions? options = null)
         return new PreparedSubmission(solution, cells, _options.Policy ? Check(solution, cells) : []);
     }
 
+    /// <summary>Answer cells longer than this are not compiled (the grader compiles submissions' code itself).</summary>
+    public const int MaxAnswerChars = 100_000;
+
+    /// <summary>How long the grader spends compiling one submission's answers for the policy.</summary>
+    private static readonly TimeSpan CheckTime = TimeSpan.FromSeconds(60);
+
     private static List<AnswerViolation> Check(BoundSolution solution, List<MergedCell> cells)
     {
-        var models = ScriptChain.Compile([.. cells.Select(c => new ScriptChain.Cell(c.Source, !c.IsAnswer))], solution.Directory);
         var violations = new List<AnswerViolation>();
+        var oversized = cells.Select(c => c.IsAnswer && c.Source.Length > MaxAnswerChars).ToArray();
         for (var i = 0; i < cells.Count; i++)
-            if (cells[i].IsAnswer)
+            if (oversized[i]) violations.Add(new AnswerViolation(cells[i].Info!.GradeId, 1, "size", $"line 1: the cell has {cells[i].Source.Length:N0} characters, more than {MaxAnswerChars:N0} [size]"));
+        using var deadline = new CancellationTokenSource(CheckTime);
+        IReadOnlyList<Microsoft.CodeAnalysis.SemanticModel> models;
+        try
+        {
+            models = ScriptChain.Compile([.. cells.Select((c, i) => new ScriptChain.Cell(oversized[i] ? "" : c.Source, !c.IsAnswer))], solution.Directory, deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new GraderException($"the answers did not compile within {CheckTime.TotalSeconds:0} s");
+        }
+        for (var i = 0; i < cells.Count; i++)
+            if (cells[i].IsAnswer && !oversized[i])
                 violations.AddRange(AnswerPolicy.Check(cells[i].Info!.GradeId, cells[i].Source, models[i], solution.Cells[i].Rules, solution.ProtectedNames));
         return violations;
     }

@@ -27,7 +27,9 @@ internal static partial class ScriptChain
     public sealed record Cell(string Source, bool MayLoad);
 
     /// <summary>The semantic model of each cell, in order.</summary>
-    public static IReadOnlyList<SemanticModel> Compile(IReadOnlyList<Cell> cells, string directory)
+    /// <remarks>Binding everything up front (the diagnostics) is what <paramref name="cancel"/> can stop: a submission
+    /// can write code that takes the compiler very long.</remarks>
+    public static IReadOnlyList<SemanticModel> Compile(IReadOnlyList<Cell> cells, string directory, CancellationToken cancel = default)
     {
         var options = BaseOptions.Value
             .WithMetadataResolver(new CachingResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory)))
@@ -41,9 +43,7 @@ internal static partial class ScriptChain
             var script = previous is null ? CSharpScript.Create(code, options, typeof(ScriptGlobals)) : previous.ContinueWith(code, options);
             var compilation = script.GetCompilation();
             models.Add(compilation.GetSemanticModel(compilation.SyntaxTrees.Single()));
-            if (!compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) previous = script;
-            else if (Environment.GetEnvironmentVariable("KIT_DEBUG_CHAIN") is not null)
-                Console.Error.WriteLine(string.Join("\n", compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)));
+            if (!compilation.GetDiagnostics(cancel).Any(d => d.Severity == DiagnosticSeverity.Error)) previous = script;
         }
         return models;
     }
