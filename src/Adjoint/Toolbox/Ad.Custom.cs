@@ -14,7 +14,7 @@ public static partial class Ad
     /// <c>jax.custom_jvp</c>: f with a user JVP rule. <paramref name="jvp"/> takes the primals and one tangent per
     /// primal and returns (f(primals), output tangent), linear in the tangents. Every transformation uses the
     /// rule: forward mode calls it, reverse mode transposes it, and outer levels differentiate the rule's own
-    /// tensor code (JAX's semantics for nesting).
+    /// tensor code (JAX's semantics for nesting). The output value is always f's; the rule's first result is not used.
     /// </summary>
     /// <remarks>
     /// Tangents may carry extra leading axes (JacFwd pushes a batch of tangents at once): write the rule with
@@ -22,7 +22,7 @@ public static partial class Ad
     /// </remarks>
     public static Func<Tensor[], Tensor> CustomJvp(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor[], (Tensor Primal, Tensor Tangent)> jvp)
     {
-        var primitive = new CustomJvpP(f, jvp);
+        var primitive = new CustomJvpP(f, (x, dx) => jvp(x, dx).Tangent);
         return args => Dispatch.Bind(primitive, args);
     }
 
@@ -53,7 +53,7 @@ public static partial class Ad
     public static Func<Tensor[], Tensor> CustomVjp<TResiduals>(Func<Tensor[], Tensor> f, Func<Tensor[], (Tensor Output, TResiduals Residuals)> fwd,
                                                                 Func<TResiduals, Tensor, Tensor[]> bwd)
     {
-        var primitive = new CustomVjpP(f, (x, ct) => bwd(fwd(x).Residuals, ct));
+        var primitive = new CustomVjpP(f, (x, _, ct) => bwd(fwd(x).Residuals, ct));
         return args => Dispatch.Bind(primitive, args);
     }
 
