@@ -55,7 +55,7 @@ public partial class CheckGradsPropertyTests
         c["tile"] = Unary(x => Tile(x * x, 2, 1, 2), Uniform(-2, 2, M23));
         c["repeat"] = Unary(x => Repeat(Sin(x), 2, 1), Uniform(-2, 2, M23));
         c["triu/tril"] = Unary(x => Triu(x * x, 1) + Tril(Sin(x)), Uniform(-2, 2, [3, 3]));
-        c["diag (of a vector, of a matrix)"] = Unary(x => Diag(Diag(x * x) * x[0]) * Trace(x[.., ..2]), Uniform(-2, 2, M23));
+        c["diag (of a vector, of a matrix)"] = Unary(x => Diag(Diag(x * x) * x[0][..2]) * Trace(x[.., ..2]), Uniform(-2, 2, M23));
         c["outer"] = Binary((a, b) => Outer(Sin(a), b * b), Uniform(-2, 2, V3), Uniform(-2, 2, V4));
         // transformations
         c["vmap"] = Unary(x => Ad.Vmap((Tensor r) => Sum(Sin(r) * r[0]))(x), Uniform(-2, 2, [4, 3]));
