@@ -109,52 +109,32 @@ public sealed class GpuBackend : IDisposable
     /// Compiles f for this device: traced once per input shape signature (as <c>Ad.Jit</c>), simplified,
     /// and run as device kernels. Inside another transformation (Grad of it) it traces straight through f.
     /// </summary>
-    public Func<Tensor, Tensor> Jit(Func<Tensor, Tensor> f)
-    {
-        var compiled = new Compiled(this, a => [f(a[0])]);
-        return x => compiled.Call([x])[0];
-    }
+    public Func<Tensor, Tensor> Jit(Func<Tensor, Tensor> f) => Ad.Jit(f, Compile);
+    public Func<Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor> f) => Ad.Jit(f, Compile);
+    public Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f) => Ad.Jit(f, Compile);
+    public Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f) => Ad.Jit(f, Compile);
 
-    public Func<Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor> f)
+    /// <summary>
+    /// A simplified graph as a device program (Ad.Jit caches one per input shape signature). The backend owns
+    /// it, and runs one program at a time: the accelerator's stream is shared.
+    /// </summary>
+    private Func<Tensor[], Tensor[]> Compile(Graph graph)
     {
-        var compiled = new Compiled(this, a => [f(a[0], a[1])]);
-        return (x1, x2) => compiled.Call([x1, x2])[0];
-    }
-
-    public Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f)
-    {
-        var compiled = new Compiled(this, a => [f(a[0], a[1], a[2])]);
-        return (x1, x2, x3) => compiled.Call([x1, x2, x3])[0];
-    }
-
-    public Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f)
-    {
-        var compiled = new Compiled(this, a => [f(a[0], a[1], a[2], a[3])]);
-        return (x1, x2, x3, x4) => compiled.Call([x1, x2, x3, x4])[0];
-    }
-
-    /// <summary>A jitted function: one device program per input shape signature.</summary>
-    private sealed class Compiled(GpuBackend backend, Func<Tensor[], Tensor[]> f)
-    {
-        private readonly Dictionary<string, DeviceProgram> cache = [];
-
-        public Tensor[] Call(Tensor[] args)
+        DeviceProgram program;
+        lock (gate)
         {
-            backend.ThrowIfDisposed();
-            if (args.Any(a => a is Tracer)) return f(args);
-            var signature = string.Join(";", args.Select(a => Shapes.Format(a.shape)));
-            lock (backend.gate)
+            ThrowIfDisposed();
+            program = new DeviceProgram(this, graph);
+            programs.Add(program);
+        }
+        return args =>
+        {
+            lock (gate)
             {
-                backend.ThrowIfDisposed();
-                if (!cache.TryGetValue(signature, out var program))
-                {
-                    program = new DeviceProgram(backend, Ad.Capture(f, args).Simplify());
-                    backend.programs.Add(program);
-                    cache[signature] = program;
-                }
+                ThrowIfDisposed();
                 return program.Run(args);
             }
-        }
+        };
     }
 
     private void ThrowIfDisposed()

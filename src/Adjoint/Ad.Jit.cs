@@ -18,27 +18,33 @@ public static partial class Ad
     /// (constant folding, common subexpressions, dead code) and runs the compiled program on later
     /// calls. Composes with every transformation: Jit(Hessian(f)), Grad(Jit(f)) (which traces through).
     /// </summary>
-    public static Func<Tensor, Tensor> Jit(Func<Tensor, Tensor> f)
+    public static Func<Tensor, Tensor> Jit(Func<Tensor, Tensor> f) => Jit(f, Compile);
+    public static Func<Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor> f) => Jit(f, Compile);
+    public static Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f) => Jit(f, Compile);
+    public static Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f) => Jit(f, Compile);
+
+    // The same with another compiler of graphs into programs (the GPU backend's).
+    internal static Func<Tensor, Tensor> Jit(Func<Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
-        var compiled = new Compiled(a => [f(a[0])]);
+        var compiled = new Compiled(a => [f(a[0])], compile);
         return x => compiled.Call([x])[0];
     }
 
-    public static Func<Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor> f)
+    internal static Func<Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
-        var compiled = new Compiled(a => [f(a[0], a[1])]);
+        var compiled = new Compiled(a => [f(a[0], a[1])], compile);
         return (x1, x2) => compiled.Call([x1, x2])[0];
     }
 
-    public static Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f)
+    internal static Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
-        var compiled = new Compiled(a => [f(a[0], a[1], a[2])]);
+        var compiled = new Compiled(a => [f(a[0], a[1], a[2])], compile);
         return (x1, x2, x3) => compiled.Call([x1, x2, x3])[0];
     }
 
-    public static Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f)
+    internal static Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
-        var compiled = new Compiled(a => [f(a[0], a[1], a[2], a[3])]);
+        var compiled = new Compiled(a => [f(a[0], a[1], a[2], a[3])], compile);
         return (x1, x2, x3, x4) => compiled.Call([x1, x2, x3, x4])[0];
     }
 
@@ -57,8 +63,8 @@ public static partial class Ad
     internal static Func<Tensor[], Tensor[]> Compile(Graph graph) =>
         BlockedProgram.TryCreate(graph) is { } blocked ? blocked.Run : graph.Run;
 
-    /// <summary>A jitted function: one compiled program per input shape signature.</summary>
-    private sealed class Compiled(Func<Tensor[], Tensor[]> f)
+    /// <summary>A jitted function: one program per input shape signature, made by <paramref name="compile"/> from the simplified graph.</summary>
+    private sealed class Compiled(Func<Tensor[], Tensor[]> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
         private readonly Dictionary<string, Func<Tensor[], Tensor[]>> cache = [];
 
@@ -70,7 +76,7 @@ public static partial class Ad
             Func<Tensor[], Tensor[]>? program;
             lock (cache)
                 if (!cache.TryGetValue(signature, out program))
-                    cache[signature] = program = Compile(Capture(f, args).Simplify());
+                    cache[signature] = program = compile(Capture(f, args).Simplify());
             return program(args);
         }
     }

@@ -295,91 +295,153 @@ internal sealed class FusedLoop
 
     // ---- Code generation ------------------------------------------------------------------------
 
+    /// <summary>
+    /// Compiles the lane program in named steps: plan the loops (which nodes each computes, in which order),
+    /// then for each loop fuse multiply-adds and find last uses, emit it, and emit the horizontal reductions.
+    /// </summary>
     private FusedLoop Compile(bool use512)
     {
         var api = new VectorApi(use512);
         width = api.Width;
-        var imagesP = Expression.Parameter(typeof(double[][]), "images");
-        var uniformsP = Expression.Parameter(typeof(double[]), "uniforms");
-        var outputsP = Expression.Parameter(typeof(double[][]), "outputs");
-        var sumsP = Expression.Parameter(typeof(double[]), "sums");
-        var scratchP = Expression.Parameter(typeof(double[][]), "scratch");
-        var startP = Expression.Parameter(typeof(int), "start");
-        var countP = Expression.Parameter(typeof(int), "count");
+        var (callsFirst, main) = PlanLoops();
+        var code = new CodeGen(this, api);
+        var loops = new List<Expression>();
+        if (calls.Length > 0) loops.Add(code.Loop(callsFirst, last: false));
+        loops.Add(code.Loop(main, last: true));
+        kernel = code.Finish(loops);
+        return this;
+    }
 
+    /// <summary>
+    /// Calls (exp, hypot, …) are not inlined by the JIT, and every vector live across a call goes through memory.
+    /// So a block runs two loops: the first computes only the calls (and what they need) into scratch arrays; the
+    /// second, free of calls, reads them like images and does everything else, one sum at a time.
+    /// </summary>
+    private (int[] CallsFirst, int[] Main) PlanLoops()
+    {
         liveOrder = LiveNodes();
-        // Calls (exp, hypot, …) are not inlined by the JIT, and every vector live across a call goes through
-        // memory. So a block runs two loops: the first computes only the calls (and what they need) into
-        // scratch arrays; the second, free of calls, reads them like images and does everything else.
         calls = liveOrder.Where(id => nodes[id].Varies && nodes[id].Op is { } op && VectorApi.IsCall(op)).ToArray();
-        var callsFirst = Ancestors(calls);
-        var main = ShortLived(LiveNodes(stopAt: calls), calls);
+        return (Ancestors(calls), ShortLived(LiveNodes(stopAt: calls), calls));
+    }
 
-        var variables = new List<ParameterExpression>();
-        var before = new List<Expression>();
-        var value = new Expression[nodes.Count];
-        ParameterExpression Local(Type type, string name, List<ParameterExpression>? list = null)
+    /// <summary>Fused multiply-adds of one loop: each addition → its product argument, and the products computed inside them.</summary>
+    private sealed record Fusion(Dictionary<int, int> FusedInto, HashSet<int> Inlined);
+
+    /// <summary>
+    /// The kernel under construction: its parameters, locals and the statements before the loops, shared by the
+    /// steps that emit each loop and the reductions.
+    /// </summary>
+    private sealed class CodeGen
+    {
+        private readonly FusedLoop loop;
+        private readonly VectorApi api;
+        private readonly ParameterExpression imagesP = Expression.Parameter(typeof(double[][]), "images");
+        private readonly ParameterExpression uniformsP = Expression.Parameter(typeof(double[]), "uniforms");
+        private readonly ParameterExpression outputsP = Expression.Parameter(typeof(double[][]), "outputs");
+        private readonly ParameterExpression sumsP = Expression.Parameter(typeof(double[]), "sums");
+        private readonly ParameterExpression scratchP = Expression.Parameter(typeof(double[][]), "scratch");
+        private readonly ParameterExpression startP = Expression.Parameter(typeof(int), "start");
+        private readonly ParameterExpression countP = Expression.Parameter(typeof(int), "count");
+        private readonly List<ParameterExpression> variables = [];
+        private readonly List<ParameterExpression> loopLocals = [];
+        private readonly List<Expression> before = [];
+        private readonly Expression[] value;
+        private readonly ParameterExpression[] imageArrays;
+        private readonly Dictionary<int, ParameterExpression> outputArrays, scratchArrays;
+        private readonly ParameterExpression j, pixel;
+        private readonly Accumulation[] accumulated;
+        private readonly Dictionary<int, ParameterExpression> accumulators = [];
+
+        public CodeGen(FusedLoop loop, VectorApi api)
+        {
+            (this.loop, this.api) = (loop, api);
+            value = new Expression[loop.nodes.Count];
+            imageArrays = loop.images.Select((_, k) => Local(typeof(double[]), $"image{k}")).ToArray();
+            outputArrays = loop.stores.Select(s => s.Output).Distinct().ToDictionary(k => k, k => Local(typeof(double[]), $"output{k}"));
+            scratchArrays = loop.calls.Select((id, k) => (id, k)).ToDictionary(c => c.id, c => Local(typeof(double[]), $"scratch{c.k}"));
+            before.AddRange(imageArrays.Select((a, k) => Expression.Assign(a, Expression.ArrayIndex(imagesP, Expression.Constant(k)))));
+            before.AddRange(outputArrays.Select(kv => Expression.Assign(kv.Value, Expression.ArrayIndex(outputsP, Expression.Constant(kv.Key)))));
+            before.AddRange(loop.calls.Select((id, k) => Expression.Assign(scratchArrays[id], Expression.ArrayIndex(scratchP, Expression.Constant(k)))));
+            j = Local(typeof(int), "j");
+            pixel = Local(typeof(int), "pixel");
+
+            // One accumulator per pixel reduction lane that has a term other than a constant zero of a sum.
+            accumulated = loop.accumulations.Where(a => a.IsMax || !loop.Is(a.Node, 0)).ToArray();
+            foreach (var a in accumulated.DistinctBy(loop.Flat))
+            {
+                accumulators[loop.Flat(a)] = Local(api.Vector, $"acc{loop.Flat(a)}");
+                before.Add(Expression.Assign(accumulators[loop.Flat(a)], api.Splat(a.IsMax ? double.NegativeInfinity : 0.0)));
+            }
+        }
+
+        private ParameterExpression Local(Type type, string name, List<ParameterExpression>? list = null)
         {
             var v = Expression.Variable(type, name);
             (list ?? variables).Add(v);
             return v;
         }
 
-        var imageArrays = images.Select((_, k) => Local(typeof(double[]), $"image{k}")).ToArray();
-        var outputArrays = stores.Select(s => s.Output).Distinct().ToDictionary(k => k, k => Local(typeof(double[]), $"output{k}"));
-        var scratchArrays = calls.Select((id, k) => (id, k)).ToDictionary(c => c.id, c => Local(typeof(double[]), $"scratch{c.k}"));
-        before.AddRange(imageArrays.Select((a, k) => Expression.Assign(a, Expression.ArrayIndex(imagesP, Expression.Constant(k)))));
-        before.AddRange(outputArrays.Select(kv => Expression.Assign(kv.Value, Expression.ArrayIndex(outputsP, Expression.Constant(kv.Key)))));
-        before.AddRange(calls.Select((id, k) => Expression.Assign(scratchArrays[id], Expression.ArrayIndex(scratchP, Expression.Constant(k)))));
-        var j = Local(typeof(int), "j");
-        var pixel = Local(typeof(int), "pixel");
-
-        // One accumulator per pixel reduction lane that has a term other than a constant zero of a sum.
-        var accumulated = accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).ToArray();
-        var accumulators = new Dictionary<int, ParameterExpression>();
-        foreach (var a in accumulated)
+        /// <summary>a·b + c as one fused multiply-add where the product has no other use in this loop.</summary>
+        private Fusion FuseMultiplyAdds(int[] order, Func<int, int[]> args, Func<int, bool> fromScratch, int[] uses)
         {
-            if (accumulators.ContainsKey(Flat(a))) continue;
-            accumulators[Flat(a)] = Local(api.Vector, $"acc{Flat(a)}");
-            before.Add(Expression.Assign(accumulators[Flat(a)], api.Splat(a.IsMax ? double.NegativeInfinity : 0.0)));
+            var nodes = loop.nodes;
+            bool Fusable(int id) => loop.IsOp(id, Mul) && nodes[id].Varies && uses[id] == 1;
+            var fusedInto = new Dictionary<int, int>();
+            foreach (int id in order)
+                if (loop.IsOp(id, Add) && nodes[id].Varies && !fromScratch(id) && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
+                    fusedInto[id] = product;
+            return new Fusion(fusedInto, fusedInto.Values.ToHashSet());
         }
-        var loopLocals = new List<ParameterExpression>();
 
-        // The body of one loop over the pixels, computing the nodes of `order`; the last loop also accumulates and stores.
-        List<Expression> LoopBody(int[] order, bool last)
+        /// <summary>The position in <paramref name="order"/> where each node is read for the last time (−1: never).</summary>
+        private int[] LastUses(int[] order, Func<int, int[]> reads)
         {
+            var lastUse = new int[loop.nodes.Count];
+            Array.Fill(lastUse, -1);
+            for (int position = 0; position < order.Length; position++)
+                foreach (int a in reads(order[position])) lastUse[a] = position;
+            return lastUse;
+        }
+
+        /// <summary>One loop over the pixels computing the nodes of <paramref name="order"/>; the last loop also accumulates and stores.</summary>
+        public Expression Loop(int[] order, bool last)
+        {
+            var nodes = loop.nodes;
             var inLoop = new List<Expression> { Expression.Assign(pixel, Expression.Add(startP, j)) };
             var accumulationsOf = (last ? accumulated : []).ToLookup(a => a.Node);
-            var storesOf = (last ? stores : []).ToLookup(s => s.Node);
+            var storesOf = (last ? loop.stores : []).ToLookup(s => s.Node);
             bool FromScratch(int id) => last && scratchArrays.ContainsKey(id);
             int[] Args(int id) => FromScratch(id) ? [] : nodes[id].Args;
 
-            // a·b + c as one fused multiply-add where the product has no other use (also for sums over the pixels).
             var uses = new int[nodes.Count];
             foreach (int id in order) foreach (int a in Args(id)) uses[a]++;
             foreach (var a in accumulationsOf.SelectMany(g => g)) uses[a.Node]++;
             foreach (var st in storesOf.SelectMany(g => g)) uses[st.Node]++;
-            foreach (int c in last ? [] : calls) uses[c]++;
-            bool Fusable(int id) => IsOp(id, Mul) && nodes[id].Varies && uses[id] == 1;
-            var fusedInto = new Dictionary<int, int>(); // add → its product argument
-            foreach (int id in order)
-                if (IsOp(id, Add) && nodes[id].Varies && !FromScratch(id) && nodes[id].Args.FirstOrDefault(a => Fusable(a) && !fusedInto.ContainsValue(a), -1) is >= 0 and int product)
-                    fusedInto[id] = product;
-            var inlined = fusedInto.Values.ToHashSet();
-            bool IntoSum(int id) => Fusable(id) && !inlined.Contains(id) && accumulationsOf[id].Any(a => !a.IsMax);
+            foreach (int c in last ? [] : loop.calls) uses[c]++;
+            var (fusedInto, inlined) = FuseMultiplyAdds(order, Args, FromScratch, uses);
+            // A product used only by a pixel sum goes into its accumulator as a fused multiply-add too.
+            bool IntoSum(int id) => loop.IsOp(id, Mul) && nodes[id].Varies && uses[id] == 1 && !inlined.Contains(id) && accumulationsOf[id].Any(a => !a.IsMax);
             int[] Reads(int id) => fusedInto.TryGetValue(id, out int product)
                 ? [.. nodes[product].Args, .. nodes[id].Args.Where(a => a != product)]
                 : inlined.Contains(id) ? [] : Args(id);
 
             // Loop locals are recycled after their last use so the JIT tracks (and enregisters) few of them.
-            var lastUse = new int[nodes.Count];
-            Array.Fill(lastUse, -1);
-            for (int position = 0; position < order.Length; position++)
-                foreach (int a in Reads(order[position])) lastUse[a] = position;
+            var lastUse = LastUses(order, Reads);
             var free = new Stack<ParameterExpression>(loopLocals);
             void Release(int node) { if (nodes[node].Varies) free.Push((ParameterExpression)value[node]); }
             void ReleaseDead(IEnumerable<int> reads, int position) { foreach (int a in reads.Distinct()) if (lastUse[a] == position) Release(a); }
             ParameterExpression LoopLocal() => free.Count > 0 ? free.Pop() : Local(api.Vector, $"v{loopLocals.Count}", loopLocals);
+
+            // Sums, outputs and scratch arrays take a value right away; a value needed by nothing else is then dead.
+            void EmitUses(int id)
+            {
+                foreach (var a in accumulationsOf[id])
+                    inLoop.Add(Expression.Assign(accumulators[loop.Flat(a)], api.Call(a.IsMax ? "Max" : a.Negated ? "Subtract" : "Add", accumulators[loop.Flat(a)], value[id])));
+                foreach (var s in storesOf[id])
+                    inLoop.Add(api.Store(value[id], outputArrays[s.Output], Expression.Add(pixel, Expression.Constant(s.Lane * loop.pixels))));
+                if (!last && scratchArrays.TryGetValue(id, out var scratch)) inLoop.Add(api.Store(value[id], scratch, j));
+                if (lastUse[id] < 0) Release(id);
+            }
 
             for (int position = 0; position < order.Length; position++)
             {
@@ -389,7 +451,7 @@ internal sealed class FusedLoop
                 if (IntoSum(id))
                 {
                     var a = accumulationsOf[id].Single();
-                    var acc = accumulators[Flat(a)];
+                    var acc = accumulators[loop.Flat(a)];
                     inLoop.Add(Expression.Assign(acc, a.Negated
                         ? api.MultiplySubtractFrom(acc, value[node.Args[0]], value[node.Args[1]])
                         : api.Call("FusedMultiplyAdd", value[node.Args[0]], value[node.Args[1]], acc)));
@@ -431,40 +493,26 @@ internal sealed class FusedLoop
                 }
                 EmitUses(id);
             }
+            inLoop.Add(Expression.AddAssign(j, Expression.Constant(api.Width)));
 
-            // Sums, outputs and scratch arrays take a value right away; a value needed by nothing else is then dead.
-            void EmitUses(int id)
-            {
-                foreach (var a in accumulationsOf[id])
-                    inLoop.Add(Expression.Assign(accumulators[Flat(a)], api.Call(a.IsMax ? "Max" : a.Negated ? "Subtract" : "Add", accumulators[Flat(a)], value[id])));
-                foreach (var s in storesOf[id])
-                    inLoop.Add(api.Store(value[id], outputArrays[s.Output], Expression.Add(pixel, Expression.Constant(s.Lane * pixels))));
-                if (!last && scratchArrays.TryGetValue(id, out var scratch)) inLoop.Add(api.Store(value[id], scratch, j));
-                if (lastUse[id] < 0) Release(id);
-            }
-            inLoop.Add(Expression.AddAssign(j, Expression.Constant(width)));
-            return inLoop;
-        }
-
-        var vectorEnd = Expression.And(countP, Expression.Constant(-width));
-        Expression Loop(List<Expression> body)
-        {
+            var vectorEnd = Expression.And(countP, Expression.Constant(-api.Width));
             var end = Expression.Label("end");
             return Expression.Block(Expression.Assign(j, Expression.Constant(0)),
-                Expression.Loop(Expression.IfThenElse(Expression.LessThan(j, vectorEnd), Expression.Block(body), Expression.Break(end)), end));
+                Expression.Loop(Expression.IfThenElse(Expression.LessThan(j, vectorEnd), Expression.Block(inLoop), Expression.Break(end)), end));
         }
-        var loops = new List<Expression>();
-        if (calls.Length > 0) loops.Add(Loop(LoopBody(callsFirst, last: false)));
-        loops.Add(Loop(LoopBody(main, last: true)));
-        var statements = new List<Expression>(before);
-        statements.AddRange(loops);
-        statements.AddRange(accumulated.DistinctBy(Flat).Select(a => Expression.Assign(
-            Expression.ArrayAccess(sumsP, Expression.Constant(Flat(a))),
-            a.IsMax ? api.HorizontalMax(accumulators[Flat(a)]) : api.HorizontalSum(accumulators[Flat(a)]))));
-        statements.Add(Expression.Empty());
-        var body = Expression.Block(variables.Concat(loopLocals), statements);
-        kernel = Expression.Lambda<Kernel>(body, imagesP, uniformsP, outputsP, sumsP, scratchP, startP, countP).Compile();
-        return this;
+
+        /// <summary>The kernel: the statements before the loops, the loops, then each accumulator reduced horizontally into sums.</summary>
+        public Kernel Finish(List<Expression> loops)
+        {
+            var statements = new List<Expression>(before);
+            statements.AddRange(loops);
+            statements.AddRange(accumulated.DistinctBy(loop.Flat).Select(a => Expression.Assign(
+                Expression.ArrayAccess(sumsP, Expression.Constant(loop.Flat(a))),
+                a.IsMax ? api.HorizontalMax(accumulators[loop.Flat(a)]) : api.HorizontalSum(accumulators[loop.Flat(a)]))));
+            statements.Add(Expression.Empty());
+            var body = Expression.Block(variables.Concat(loopLocals), statements);
+            return Expression.Lambda<Kernel>(body, imagesP, uniformsP, outputsP, sumsP, scratchP, startP, countP).Compile();
+        }
     }
 
     /// <summary>

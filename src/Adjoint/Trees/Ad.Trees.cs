@@ -104,7 +104,7 @@ public static partial class Ad
                 if (!compiled.TryGetValue(def, out entry))
                 {
                     var flat = new TreeFunction<TIn, TOut>(f, def);
-                    compiled[def] = entry = (flat, new Compiled(flat.Call));
+                    compiled[def] = entry = (flat, new Compiled(flat.Call, Compile));
                 }
             var ys = entry.Program.Call(leaves);
             return Tree.Rebuild<TOut>(entry.Flat.OutDef, ys, "result");
