@@ -1,0 +1,70 @@
+using Adjoint;
+using static Adjoint.Ad;
+using static Adjoint.Np;
+
+namespace Adjoint.Tests.Toolbox;
+
+/// <summary>Each new primitive appears in MakeGraph's listing under its name and gives the same values, gradients and Hessians under Jit.</summary>
+public class ToolboxJitTests
+{
+    private static readonly Tensor X = Array([0.3, -0.6, 0.45, 0.7, -0.2, 0.55], 2, 3);
+
+    public static TheoryData<string, string> Primitives => new()
+    {
+        { "log1p", "log1p" }, { "expm1", "expm1" }, { "log2", "log2" }, { "log10", "log10" }, { "exp2", "exp2" },
+        { "sinh", "sinh" }, { "cosh", "cosh" }, { "arcsin", "asin" }, { "arccos", "acos" }, { "arctan", "atan" },
+        { "arcsinh", "asinh" }, { "arccosh", "acosh" }, { "arctanh", "atanh" }, { "erf", "erf" }, { "cbrt", "cbrt" },
+        { "sigmoid", "logistic" }, { "softplus", "softplus" }, { "floor", "floor" }, { "ceil", "ceil" }, { "round", "round" },
+        { "cumsum", "cumsum" }, { "flip", "rev" }, { "argmax", "argmax" }, { "argmin", "argmin" },
+        { "stop_gradient", "stop_gradient" }, { "logsumexp", "stop_gradient" },
+    };
+
+    private static Tensor Apply(string name, Tensor x) => name switch
+    {
+        "log1p" => Log1p(x), "expm1" => Expm1(x), "log2" => Log2(x + 1.0), "log10" => Log10(x + 1.0), "exp2" => Exp2(x),
+        "sinh" => Sinh(x), "cosh" => Cosh(x), "arcsin" => Arcsin(x), "arccos" => Arccos(x), "arctan" => Arctan(x),
+        "arcsinh" => Arcsinh(x), "arccosh" => Arccosh(x + 2.0), "arctanh" => Arctanh(x), "erf" => Erf(x), "cbrt" => Cbrt(x),
+        "sigmoid" => Sigmoid(x), "softplus" => Softplus(x), "floor" => Floor(4.0 * x) * x, "ceil" => Ceil(4.0 * x) * x,
+        "round" => Round(4.0 * x) * x, "cumsum" => Cumsum(x, 1), "flip" => Flip(x, 0), "argmax" => Argmax(x, 1) * x[.., 0],
+        "argmin" => Argmin(x, 0) * x[0], "stop_gradient" => x * StopGradient(x), "logsumexp" => Logsumexp(x, 1),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Primitives))]
+    public void ListedAndCompiled(string name, string primitive)
+    {
+        Func<Tensor, Tensor> f = x => Sum(Sin(Apply(name, x)));
+        Assert.Contains($" {primitive}", MakeGraph(f)(X).ToString());
+        Assertions.Close(f(X), Jit(f)(X), 1e-14, 1e-14);
+        Assertions.Close(Grad(f)(X), Jit(Grad(f))(X), 1e-13, 1e-14);
+        Assertions.Close(Hessian(f)(X), Jit(Hessian(f))(X), 1e-12, 1e-13);
+    }
+
+    [Fact]
+    public void ValuesFollowNumpy()
+    {
+        Assertions.Close(Array(3.0, -2.0, 0.5), Log2(Array(8.0, 0.25, Math.Sqrt(2))), 1e-15);
+        Assertions.Close(Array(0.0, 0.8427007929497149, -0.9953222650189527, 1.0), Erf(Array(0.0, 1.0, -2.0, 7.0)), 2e-16);
+        Assertions.Close(Array(0.0, 2.0, 2.0, -2.0), Round(Array(0.5, 1.5, 2.5, -2.5)));
+        Assertions.Close(Array(-2.0, 3.0), Cbrt(Array(-8.0, 27.0)));
+        Assertions.Close(Array(1.0, 0.0), Argmax(Array([1.0, 5.0, 5.0, 9.0, 2.0, 9.0], 2, 3), 1)); // first of the ties
+        Assertions.Close(Array(1.0, 3.0, 6.0), Cumsum(Array(1.0, 2.0, 3.0)));
+        Assertions.Close(Array(24.0, 0.0), Prod(Array([1.0, 2.0, 3.0, 4.0, 5.0, 0.0, 7.0, 8.0], 2, 4), 1));
+        // prod's gradient where an element is zero: the product of the others, not 0/0.
+        Assertions.Close(Array(0.0, 0.0, 6.0), Grad((Tensor v) => Prod(v))(Array(2.0, 3.0, 0.0)));
+        Assertions.Close(Array(1000.0 + Math.Log(2)), Array(Logsumexp(Array(1000.0, 1000.0)).Item), 1e-15);
+        Assertions.Close(Array(0.5, 0.5), Grad((Tensor v) => Logsumexp(v))(Array(1000.0, 1000.0)));
+    }
+
+    [Fact]
+    public void DerivativeConventionsAtKinksAreJaxs()
+    {
+        Assert.Equal(0.0, Grad(Relu)(0.0).Item);          // jax.nn.relu: 0 at 0
+        Assert.Equal(0.5, Grad(Softplus)(0.0).Item);      // σ(0)
+        Assert.Equal(0.0, Grad(Floor)(2.0).Item);         // zero derivative, also at the jump
+        Assert.Equal(0.5, Grad((Tensor x) => Clip(x, 0.0, 1.0))(1.0).Item); // jnp.clip at the bound: ½ (minimum's tie)
+        Assertions.Close(Array(0.5, 0.0, 0.5), Grad((Tensor v) => Min(v))(Array(1.0, 2.0, 1.0))); // ties share
+        Assert.True(double.IsPositiveInfinity(Grad(Cbrt)(0.0).Item));
+    }
+}
