@@ -135,3 +135,27 @@ internal sealed class CustomVjpP(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor
         return cts[i];
     }
 }
+
+/// <summary>
+/// checkpoint (rematerialisation): f as one equation whose reverse rule recomputes f's body instead of keeping
+/// its intermediates on the tape. The tape of the enclosing reverse pass holds only f's inputs and output; the
+/// backward pass re-traces f (one segment at a time) and pulls the cotangent back through that short tape.
+/// Forward mode simply differentiates f's body.
+/// </summary>
+internal sealed class CheckpointP(Func<Tensor[], Tensor> f) : CustomCall("checkpoint", f)
+{
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => throw new System.Diagnostics.UnreachableException();
+
+    public override Tensor? Jvp(Tensor[] x, Tensor y, Tensor?[] dx, Func<int, Tensor> zeroTangent)
+    {
+        int k = Array.FindIndex(dx, t => t is not null);
+        var lead = dx[k]!.shape[..(dx[k]!.Rank - x.Max(p => p.Rank))];
+        var tangents = dx.Select((t, i) => t is null ? null : Np.Reshape(t, [.. lead, .. x[i].shape])).ToArray();
+        return Ad.JvpCore(a => [Function(a)], x, tangents, lead).Tangents[0];
+    }
+
+    /// <summary>Recomputes f with a fresh tape and pulls the cotangent back through it.</summary>
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Ad.VjpCore(a => [Function(a)], x, [i]).Pullback([ct])[0];
+
+    public override CustomCall Batched(bool[] batched) => new CheckpointP(BatchedFunction(batched));
+}
