@@ -16,6 +16,7 @@ public class ToolboxJitTests
         { "arcsinh", "asinh" }, { "arccosh", "acosh" }, { "arctanh", "atanh" }, { "erf", "erf" }, { "cbrt", "cbrt" },
         { "sigmoid", "logistic" }, { "softplus", "softplus" }, { "floor", "floor" }, { "ceil", "ceil" }, { "round", "round" },
         { "cumsum", "cumsum" }, { "flip", "rev" }, { "argmax", "argmax" }, { "argmin", "argmin" },
+        { "solve", "solve" }, { "slogdet", "slogdet_logabs" }, { "det", "slogdet_sign" },
         { "stop_gradient", "stop_gradient" }, { "logsumexp", "stop_gradient" },
     };
 
@@ -26,7 +27,9 @@ public class ToolboxJitTests
         "arcsinh" => Arcsinh(x), "arccosh" => Arccosh(x + 2.0), "arctanh" => Arctanh(x), "erf" => Erf(x), "cbrt" => Cbrt(x),
         "sigmoid" => Sigmoid(x), "softplus" => Softplus(x), "floor" => Floor(4.0 * x) * x, "ceil" => Ceil(4.0 * x) * x,
         "round" => Round(4.0 * x) * x, "cumsum" => Cumsum(x, 1), "flip" => Flip(x, 0), "argmax" => Argmax(x, 1) * x[.., 0],
-        "argmin" => Argmin(x, 0) * x[0], "stop_gradient" => x * StopGradient(x), "logsumexp" => Logsumexp(x, 1),
+        "argmin" => Argmin(x, 0) * x[0],
+        "solve" => Linalg.Solve(MatMul(x, x.T) + Eye(2), x), "slogdet" => Linalg.Slogdet(MatMul(x, x.T) + Eye(2)).LogAbsDet,
+        "det" => Linalg.Det(MatMul(x.T, x) + Eye(3)), "stop_gradient" => x * StopGradient(x), "logsumexp" => Logsumexp(x, 1),
         _ => throw new ArgumentException(name),
     };
 
@@ -55,6 +58,21 @@ public class ToolboxJitTests
         Assertions.Close(Array(0.0, 0.0, 6.0), Grad((Tensor v) => Prod(v))(Array(2.0, 3.0, 0.0)));
         Assertions.Close(Array(1000.0 + Math.Log(2)), Array(Logsumexp(Array(1000.0, 1000.0)).Item), 1e-15);
         Assertions.Close(Array(0.5, 0.5), Grad((Tensor v) => Logsumexp(v))(Array(1000.0, 1000.0)));
+    }
+
+    [Fact]
+    public void LinalgValuesAndDerivativesFollowNumpy()
+    {
+        var a = Array(new[,] { { 4.0, 1.0 }, { 2.0, 3.0 } });
+        Assertions.Close(Array(new[,] { { 0.3, -0.1 }, { -0.2, 0.4 } }), Linalg.Inv(a), 1e-15, 1e-16);
+        Assertions.Close(10.0, Linalg.Det(a).Item, 1e-15);
+        Assertions.Close(-10.0, Linalg.Det(Flip(a, 0)).Item, 1e-15);
+        Assertions.Close(Array(0.2, 0.2), Linalg.Solve(a, Array(1.0, 1.0)), 1e-15, 1e-16);
+        Assertions.Close(5.0, Linalg.Norm(Array(3.0, 4.0)).Item);
+        // d det A / dA = det A · A⁻ᵀ (Jacobi's formula).
+        Assertions.Close(10.0 * Linalg.Inv(a).T, Grad((Tensor m) => Linalg.Det(m))(a), 1e-14, 1e-15);
+        var error = Assert.Throws<ShapeException>(() => Linalg.Solve(Ones(2, 3), Ones(2)));
+        Assert.Contains($"got shapes {Shapes.Format([2, 3])}", error.Message);
     }
 
     [Fact]

@@ -57,6 +57,14 @@ public partial class CheckGradsPropertyTests
         c["triu/tril"] = Unary(x => Triu(x * x, 1) + Tril(Sin(x)), Uniform(-2, 2, [3, 3]));
         c["diag (of a vector, of a matrix)"] = Unary(x => Diag(Diag(x * x) * x[0][..2]) * Trace(x[.., ..2]), Uniform(-2, 2, M23));
         c["outer"] = Binary((a, b) => Outer(Sin(a), b * b), Uniform(-2, 2, V3), Uniform(-2, 2, V4));
+        // linear algebra, on well-conditioned matrices (I·3 + a perturbation)
+        c["solve (matrix)"] = Binary((a, b) => Linalg.Solve(a + 3.0 * Eye(3), b), Uniform(-1, 1, [3, 3]), Uniform(-2, 2, [3, 2]));
+        c["solve (vector, stacked)"] = Binary((a, b) => Linalg.Solve(a + 3.0 * Eye(3), b), Uniform(-1, 1, [2, 3, 3]), Uniform(-2, 2, [2, 3, 1]));
+        c["inv"] = Unary(a => Linalg.Inv(a + 3.0 * Eye(3)), Uniform(-1, 1, [3, 3]));
+        c["det"] = Unary(a => Linalg.Det(a + 2.0 * Eye(3)), Uniform(-1, 1, [2, 3, 3]));
+        c["slogdet"] = Unary(a => Linalg.Slogdet(a - 2.0 * Eye(2)).LogAbsDet * Linalg.Slogdet(a - 2.0 * Eye(2)).Sign, Uniform(-0.5, 0.5, [2, 2]));
+        c["norm (2, 1)"] = Unary(x => Linalg.Norm(x) + Sum(Linalg.Norm(x, 1.0, 1)), AwayFromZero(M23));
+        c["norm (∞, axis 0)"] = Unary(x => Linalg.Norm(x + 5.0, double.PositiveInfinity, 0), Distinct(M23));
         // transformations
         c["vmap"] = Unary(x => Ad.Vmap((Tensor r) => Sum(Sin(r) * r[0]))(x), Uniform(-2, 2, [4, 3]));
         c["vmap (in axis 1, unmapped argument)"] = Binary((a, b) => Ad.Vmap((Tensor r, Tensor w) => Dot(r, w) * Sum(r), (1, null))(a, b), Uniform(-2, 2, M23), Uniform(-2, 2, [2]));
