@@ -38,6 +38,9 @@ internal enum VectorForm
 internal sealed record Lane(LaneCode Code, int Arity, Func<double, double, double, double> Scalar, string? Vector,
     VectorForm Form = VectorForm.Call, bool Commutative = false, double? Constant = null, double? Identity = null)
 {
+    /// <summary>The primitive's name ("mul", "eq"…), for descriptions of fused loops.</summary>
+    public string Name { get; init; } = Code.ToString();
+
     public static Lane Unary(LaneCode code, Func<double, double> f, string? vector) => new(code, 1, (a, _, _) => f(a), vector);
 
     public static Lane Binary(LaneCode code, Func<double, double, double> f, string? vector, bool commutative = false, double? identity = null) =>

@@ -571,7 +571,7 @@ internal sealed class FusedLoop
     /// <summary>The size of the loop, for <see cref="Graph.ExecutionPlan"/>.</summary>
     public string Describe()
     {
-        var perPixel = liveOrder.Where(id => nodes[id].Varies).GroupBy(id => nodes[id].Op?.Code.ToString().ToLowerInvariant() ?? "load")
+        var perPixel = liveOrder.Where(id => nodes[id].Varies).GroupBy(id => nodes[id].Op?.Name ?? "load")
             .OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}");
         return $"{liveOrder.Count(id => nodes[id].Varies)} operations on vectors of {width} pixels ({string.Join(", ", perPixel)}), " +
                $"{accumulations.Where(a => a.IsMax || !Is(a.Node, 0)).DistinctBy(Flat).Count()} accumulators, {calls.Length} calls computed first in a loop of their own, {liveOrder.Count(id => nodes[id].Kind == Kind.Operation && !nodes[id].Varies)} operations once per block";

@@ -10,7 +10,7 @@ namespace Adjoint.Primitives;
 internal abstract class Binary(string name, BinaryKernel kernel, Lane lane) : Primitive
 {
     public override string Name => name;
-    public override Lane? Lane => lane;
+    public override Lane? Lane { get; } = lane with { Name = name };
     public override int[] OutputShape(int[][] inputs) => Shapes.Broadcast(inputs[0], inputs[1], name);
     public override Tensor Eval(Tensor[] x, int[] outputShape) =>
         new(outputShape, Kernels.Binary(x[0].Data, x[0].shape, x[1].Data, x[1].shape, outputShape, kernel));
@@ -141,7 +141,7 @@ internal sealed class WhereP : Primitive
     public static readonly WhereP Op = new();
     public override string Name => "select";
 
-    public override Lane? Lane { get; } = new(LaneCode.Select, 3, (c, a, b) => c != 0 ? a : b, "ConditionalSelect", VectorForm.Select);
+    public override Lane? Lane { get; } = new(LaneCode.Select, 3, (c, a, b) => c != 0 ? a : b, "ConditionalSelect", VectorForm.Select) { Name = "select" };
 
     public override int[] OutputShape(int[][] s) => Shapes.Broadcast(Shapes.Broadcast(s[0], s[1], "where"), s[2], "where");
 

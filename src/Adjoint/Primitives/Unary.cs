@@ -10,7 +10,7 @@ namespace Adjoint.Primitives;
 internal abstract class Unary(string name, UnaryOp kernel, Lane lane) : Primitive
 {
     public override string Name => name;
-    public override Lane? Lane => lane;
+    public override Lane? Lane { get; } = lane with { Name = name };
     public override int[] OutputShape(int[][] inputs) => inputs[0];
     public override Tensor Eval(Tensor[] x, int[] outputShape) => new(outputShape, Kernels.Unary(x[0].Data, kernel));
 
@@ -100,11 +100,10 @@ internal sealed class SignP() : Unary("sign", (x, r) => { for (int i = 0; i < r.
 }
 
 /// <summary>xᶜ for a constant exponent c; d/dx xᶜ = c·xᶜ⁻¹ (written 2x for c = 2 and 1 for c = 1).</summary>
-internal sealed class PowConst(double exponent) : Unary("integer_pow", (x, r) => Kernel(x, exponent, r),
+internal sealed class PowConst(double exponent) : Unary(exponent == Math.Floor(exponent) ? "integer_pow" : "pow_const", (x, r) => Kernel(x, exponent, r),
     new(LaneCode.PowConst, 2, (a, c, _) => c == 2 ? a * a : c == 1 ? a : Math.Pow(a, c), null, Constant: exponent))
 {
     public double Exponent => exponent;
-    public override string Name => exponent == Math.Floor(exponent) ? "integer_pow" : "pow_const";
     public override Param[] Params => [Param.Real("y", exponent)];
 
     private static void Kernel(ReadOnlySpan<double> x, double c, Span<double> r)
