@@ -76,6 +76,22 @@ public class ToolboxJitTests
     }
 
     [Fact]
+    public void EinsumAndTensordotAgreeWithMatmul()
+    {
+        var a = Normal([2, 3, 4], seed: 1);
+        var b = Normal([2, 4, 5], seed: 2);
+        Assertions.Close(MatMul(a, b), Einsum("bij,bjk->bik", a, b), 1e-14, 1e-14);
+        Assertions.Close(MatMul(a[0], b[0]), Einsum("ij,jk", a[0], b[0]), 1e-14, 1e-14);
+        Assertions.Close(Transpose(MatMul(a[0], b[0])), Einsum("ij,jk->ki", a[0], b[0]), 1e-14, 1e-14);
+        Assertions.Close(Trace(b[0][.., ..4]), Einsum("ii->", b[0][.., ..4]), 1e-14, 1e-14);
+        Assertions.Close(Diag(b[0][.., ..4]), Einsum("ii->i", b[0][.., ..4]), 1e-14, 1e-14);
+        Assertions.Close(Outer(a[0][0], b[0][0]), Einsum("i,j->ij", a[0][0], b[0][0]), 1e-14, 1e-14);
+        Assertions.Close(Sum(a * a), Tensordot(a, a, 3), 1e-13);
+        Assertions.Close(MatMul(a[1], b[1]), Tensordot(a[1], b[1], 1), 1e-14, 1e-14);
+        Assert.Throws<ShapeException>(() => Einsum("ij,jk->ik", a[0], a[0]));
+    }
+
+    [Fact]
     public void DerivativeConventionsAtKinksAreJaxs()
     {
         Assert.Equal(0.0, Grad(Relu)(0.0).Item);          // jax.nn.relu: 0 at 0

@@ -65,6 +65,11 @@ public partial class CheckGradsPropertyTests
         c["slogdet"] = Unary(a => Linalg.Slogdet(a - 2.0 * Eye(2)).LogAbsDet * Linalg.Slogdet(a - 2.0 * Eye(2)).Sign, Uniform(-0.5, 0.5, [2, 2]));
         c["norm (2, 1)"] = Unary(x => Linalg.Norm(x) + Sum(Linalg.Norm(x, 1.0, 1)), AwayFromZero(M23));
         c["norm (∞, axis 0)"] = Unary(x => Linalg.Norm(x + 5.0, double.PositiveInfinity, 0), Distinct(M23));
+        c["tensordot (axes 1)"] = Binary((a, b) => Tensordot(Sin(a), b, 1), Uniform(-2, 2, M23), Uniform(-2, 2, [3, 2]));
+        c["tensordot (pairs)"] = Binary((a, b) => Tensordot(a * a, b, [0, 2], [1, 0]), Uniform(-2, 2, T234), Uniform(-2, 2, [4, 2]));
+        c["einsum (ij,jk->ik)"] = Binary((a, b) => Einsum("ij,jk->ik", a, Sin(b)), Uniform(-2, 2, M23), Uniform(-2, 2, [3, 4]));
+        c["einsum (bij,bjk->bik)"] = Binary((a, b) => Einsum("bij,bjk->bik", a, b), Uniform(-2, 2, T234), Uniform(-2, 2, [2, 4, 2]));
+        c["einsum (ii->, i,i, implicit)"] = Binary((a, b) => Einsum("ii", a * a) * Einsum("i,i", b, b) + Sum(Einsum("ij,j", a, b)), Uniform(-2, 2, [3, 3]), Uniform(-2, 2, V3));
         // transformations
         c["vmap"] = Unary(x => Ad.Vmap((Tensor r) => Sum(Sin(r) * r[0]))(x), Uniform(-2, 2, [4, 3]));
         c["vmap (in axis 1, unmapped argument)"] = Binary((a, b) => Ad.Vmap((Tensor r, Tensor w) => Dot(r, w) * Sum(r), (1, null))(a, b), Uniform(-2, 2, M23), Uniform(-2, 2, [2]));
