@@ -17,6 +17,7 @@ public class ToolboxJitTests
         { "sigmoid", "logistic" }, { "softplus", "softplus" }, { "floor", "floor" }, { "ceil", "ceil" }, { "round", "round" },
         { "cumsum", "cumsum" }, { "flip", "rev" }, { "argmax", "argmax" }, { "argmin", "argmin" },
         { "solve", "solve" }, { "slogdet", "slogdet_logabs" }, { "det", "slogdet_sign" },
+        { "sort", "argsort" }, { "take", "gather" }, { "take (scatter)", "scatter_add" },
         { "stop_gradient", "stop_gradient" }, { "logsumexp", "stop_gradient" },
     };
 
@@ -28,6 +29,8 @@ public class ToolboxJitTests
         "sigmoid" => Sigmoid(x), "softplus" => Softplus(x), "floor" => Floor(4.0 * x) * x, "ceil" => Ceil(4.0 * x) * x,
         "round" => Round(4.0 * x) * x, "cumsum" => Cumsum(x, 1), "flip" => Flip(x, 0), "argmax" => Argmax(x, 1) * x[.., 0],
         "argmin" => Argmin(x, 0) * x[0],
+        "sort" => Sort(x) * Arange(3), "take" => Take(x, Array(2.0, 2.0, 0.0), 1),
+        "take (scatter)" => Grad((Tensor v) => Sum(Sin(Take(v, Array(1.0, 1.0)))))(x),
         "solve" => Linalg.Solve(MatMul(x, x.T) + Eye(2), x), "slogdet" => Linalg.Slogdet(MatMul(x, x.T) + Eye(2)).LogAbsDet,
         "det" => Linalg.Det(MatMul(x.T, x) + Eye(3)), "stop_gradient" => x * StopGradient(x), "logsumexp" => Logsumexp(x, 1),
         _ => throw new ArgumentException(name),
@@ -89,6 +92,23 @@ public class ToolboxJitTests
         Assertions.Close(Sum(a * a), Tensordot(a, a, 3), 1e-13);
         Assertions.Close(MatMul(a[1], b[1]), Tensordot(a[1], b[1], 1), 1e-14, 1e-14);
         Assert.Throws<ShapeException>(() => Einsum("ij,jk->ik", a[0], a[0]));
+    }
+
+    [Fact]
+    public void SortTakeAndIndexingFollowNumpy()
+    {
+        var x = Array(new[,] { { 3.0, 1.0, 2.0 }, { 0.5, double.NaN, -1.0 } });
+        Assertions.Close(Array(new[,] { { 1.0, 2.0, 0.0 }, { 2.0, 0.0, 1.0 } }), Argsort(x)); // NaN last
+        Assertions.Close(Array(1.0, 2.0, 3.0), Sort(x[0]));
+        Assertions.Close(Array(new[,] { { 2.0, 3.0 }, { 2.0, 1.0 } }), Take(x[0], Array(new[,] { { 2.0, 0.0 }, { -1.0, 1.0 } })));
+        // Gradient of sort: each input receives the cotangent of the place it was sorted to.
+        Assertions.Close(Array(30.0, 10.0, 20.0), Grad((Tensor v) => Sum(Sort(v) * Array(10.0, 20.0, 30.0)))(x[0]));
+        // Repeated indices add up.
+        Assertions.Close(Array(0.0, 0.0, 3.0), Grad((Tensor v) => Sum(Take(v, Array(2.0, 2.0, 2.0))))(x[0]));
+        Assert.Throws<IndexOutOfRangeException>(() => Take(x[0], Array(3.0)));
+        var y = Array(new[,] { { 3.0, 1.0, 2.0 }, { 0.5, 4.0, -1.0 } });
+        Assertions.Close(Sort(y), Vmap((Tensor row) => Sort(row))(y));
+        Assertions.Close(Transpose(Sort(y, 0)), Vmap((Tensor column) => Sort(column), inAxes: 1)(y));
     }
 
     [Fact]

@@ -70,6 +70,11 @@ public partial class CheckGradsPropertyTests
         c["einsum (ij,jk->ik)"] = Binary((a, b) => Einsum("ij,jk->ik", a, Sin(b)), Uniform(-2, 2, M23), Uniform(-2, 2, [3, 4]));
         c["einsum (bij,bjk->bik)"] = Binary((a, b) => Einsum("bij,bjk->bik", a, b), Uniform(-2, 2, T234), Uniform(-2, 2, [2, 4, 2]));
         c["einsum (ii->, i,i, implicit)"] = Binary((a, b) => Einsum("ii", a * a) * Einsum("i,i", b, b) + Sum(Einsum("ij,j", a, b)), Uniform(-2, 2, [3, 3]), Uniform(-2, 2, V3));
+        c["sort"] = Unary(x => Sort(x * x * x) * Arange(3), Distinct(M23));
+        c["sort (axis 0)"] = Unary(x => Sort(Sin(x), 0) * Array(1.0, 2.0).Reshape(2, 1), Distinct(M23));
+        c["take (repeated indices)"] = Unary(x => Take(Sin(x), Array(new[,] { { 2.0, 0.0 }, { 2.0, -1.0 } }), 1), Uniform(-2, 2, M23));
+        c["take (flat)"] = Unary(x => Take(x * x, Array(5.0, 0.0, 5.0)), Uniform(-2, 2, M23));
+        c["take_along_axis"] = Unary(x => TakeAlongAxis(Exp(x), Array(new[,] { { 1.0 }, { 0.0 } }), 0), Uniform(-2, 2, [2, 1]));
         // transformations
         c["vmap"] = Unary(x => Ad.Vmap((Tensor r) => Sum(Sin(r) * r[0]))(x), Uniform(-2, 2, [4, 3]));
         c["vmap (in axis 1, unmapped argument)"] = Binary((a, b) => Ad.Vmap((Tensor r, Tensor w) => Dot(r, w) * Sum(r), (1, null))(a, b), Uniform(-2, 2, M23), Uniform(-2, 2, [2]));
