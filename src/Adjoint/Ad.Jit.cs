@@ -48,6 +48,25 @@ public static partial class Ad
         return (x1, x2, x3, x4) => compiled.Call([x1, x2, x3, x4])[0];
     }
 
+    /// <summary>Compiles a tree function: one graph per argument structure and shapes (see <see cref="Jit(Func{Tensor, Tensor})"/>).</summary>
+    public static Func<TIn, TOut> Jit<TIn, TOut>(Func<TIn, TOut> f)
+    {
+        var compiled = new Dictionary<TreeDef, (TreeFunction<TIn, TOut> Flat, Compiled Program)>();
+        return x =>
+        {
+            var (leaves, def) = Tree.Flatten(x!);
+            (TreeFunction<TIn, TOut> Flat, Compiled Program) entry;
+            lock (compiled)
+                if (!compiled.TryGetValue(def, out entry))
+                {
+                    var flat = new TreeFunction<TIn, TOut>(f, def);
+                    compiled[def] = entry = (flat, new Compiled(flat.Call, Compile));
+                }
+            var ys = entry.Program.Call(leaves);
+            return Tree.Rebuild<TOut>(entry.Flat.OutDef, ys, "result");
+        };
+    }
+
     internal static Graph Capture(Func<Tensor[], Tensor[]> f, Tensor[] args)
     {
         var trace = new GraphTrace();

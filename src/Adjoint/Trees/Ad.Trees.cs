@@ -92,25 +92,6 @@ public static partial class Ad
         return new Tree(Product(flat.OutDef, inDef, nested), [flat.OutFactor, inFactor, inFactor]);
     };
 
-    /// <summary>Compiles a tree function: one graph per argument structure and shapes (see <see cref="Jit(Func{Tensor, Tensor})"/>).</summary>
-    public static Func<TIn, TOut> Jit<TIn, TOut>(Func<TIn, TOut> f)
-    {
-        var compiled = new Dictionary<TreeDef, (TreeFunction<TIn, TOut> Flat, Compiled Program)>();
-        return x =>
-        {
-            var (leaves, def) = Tree.Flatten(x!);
-            (TreeFunction<TIn, TOut> Flat, Compiled Program) entry;
-            lock (compiled)
-                if (!compiled.TryGetValue(def, out entry))
-                {
-                    var flat = new TreeFunction<TIn, TOut>(f, def);
-                    compiled[def] = entry = (flat, new Compiled(flat.Call, Compile));
-                }
-            var ys = entry.Program.Call(leaves);
-            return Tree.Rebuild<TOut>(entry.Flat.OutDef, ys, "result");
-        };
-    }
-
     // Complex functions of one complex tensor: the results are complex tensors, not trees.
 
     /// <summary>The complex derivative of a holomorphic scalar function (pass holomorphic: true).</summary>
