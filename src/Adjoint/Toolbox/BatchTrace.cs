@@ -1,5 +1,3 @@
-using Adjoint.Primitives;
-
 namespace Adjoint;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Adjoint;
 /// which is how JacFwd pushes a basis), so most of them run on the batched value as they are. Two things need
 /// care: broadcasting aligns trailing axes, so a batched operand of lower rank than the result is given size-1
 /// axes after its batch axis; and operations that combine operands axis by axis (concatenate, matmul) also get
-/// the unbatched ones broadcast over the batch. Custom rules are re-made for the batch (<see cref="CustomCall.Batched"/>).
+/// the unbatched ones broadcast over the batch. Custom rules are re-made for the batch (<see cref="Primitive.Batched"/>).
 /// </summary>
 internal sealed class BatchTrace(int size) : Trace
 {
@@ -24,12 +22,11 @@ internal sealed class BatchTrace(int size) : Trace
     public override Tensor Process(Primitive primitive, Tensor[] inputs, int[] outputShape)
     {
         var batched = inputs.Select(x => Batched(x) is not null).ToArray();
-        // A custom function is mapped as a whole: its inputs go as they are.
-        if (primitive is CustomCall custom)
-            return Wrap(Dispatch.Bind(custom.Batched(batched), inputs.Select(x => Batched(x) ?? x).ToArray()));
+        // A primitive with a batched form of its own (a custom rule) takes its inputs as they are.
+        if (primitive.Batched(batched) is { } mapped)
+            return Wrap(Dispatch.Bind(mapped, inputs.Select(x => Batched(x) ?? x).ToArray()));
 
         int rank = Math.Max(outputShape.Length, inputs.Max(x => x.Rank));
-        bool elementWise = primitive.Lane is not null || primitive is Elementwise;
         var values = new Tensor[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -37,7 +34,7 @@ internal sealed class BatchTrace(int size) : Trace
             // Size-1 axes after the batch axis, so that broadcasting lines up the example axes.
             int[] padded = inputs.Length == 1 ? x.shape : [.. Enumerable.Repeat(1, rank - x.Rank), .. x.shape];
             if (Batched(x) is { } value) values[i] = Np.ReshapeTrailing(value, value.shape, [Size, .. padded]);
-            else values[i] = elementWise || inputs.Length == 1 ? x : Np.BroadcastTrailing(x, x.shape, [Size, .. padded]);
+            else values[i] = primitive.IsElementWise || inputs.Length == 1 ? x : Np.BroadcastTrailing(x, x.shape, [Size, .. padded]);
         }
         return Wrap(Dispatch.Bind(primitive, values));
     }

@@ -46,7 +46,7 @@ internal abstract class CustomCall(string name, Func<Tensor[], Tensor> f) : Prim
     /// The same custom function for inputs that carry a batch on a leading axis (<paramref name="batched"/>[i]: whether
     /// input i does): f and the rule are vmapped, so the rule stays in force under Vmap.
     /// </summary>
-    public abstract CustomCall Batched(bool[] batched);
+    internal abstract override Primitive Batched(bool[] batched);
 
     /// <summary>Vmap over the batched inputs only.</summary>
     protected static int?[] InAxes(bool[] batched) => batched.Select(b => b ? (int?)0 : null).ToArray();
@@ -81,7 +81,7 @@ internal sealed class CustomJvpP(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => throw new System.Diagnostics.UnreachableException();
 
     /// <summary>Tangents here are one basis vector each (<see cref="Jvp(Tensor[], Tensor, Tensor?[], Func{int, Tensor})"/> maps over JacFwd's axes), batched like their primals.</summary>
-    public override CustomCall Batched(bool[] batched) => new CustomJvpP(BatchedFunction(batched), (x, dx) =>
+    internal override Primitive Batched(bool[] batched) => new CustomJvpP(BatchedFunction(batched), (x, dx) =>
         Ad.VmapCore(a => [rule(a[..x.Length], a[x.Length..])], [.. x, .. dx], [.. InAxes(batched), .. InAxes(batched)], null)[0]);
 
     /// <summary>
@@ -120,7 +120,7 @@ internal sealed class CustomVjpP(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor
     /// The cotangent here is one basis vector (<see cref="Vjp"/> maps over JacRev's axes), batched like the output. The
     /// cotangents of unbatched inputs (shared by every example) are summed over the batch.
     /// </summary>
-    public override CustomCall Batched(bool[] batched) => new CustomVjpP(BatchedFunction(batched), (x, y, ct) =>
+    internal override Primitive Batched(bool[] batched) => new CustomVjpP(BatchedFunction(batched), (x, y, ct) =>
     {
         var cts = Ad.VmapCore(a => backward(a[..x.Length], Np.Zeros(y.shape[1..]), a[x.Length]), [.. x, ct], [.. InAxes(batched), 0], null);
         return cts.Select((c, i) => batched[i] ? c : Np.Sum(c, 0)).ToArray();
@@ -157,5 +157,5 @@ internal sealed class CheckpointP(Func<Tensor[], Tensor> f) : CustomCall("checkp
     /// <summary>Recomputes f with a fresh tape and pulls the cotangent back through it.</summary>
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Ad.VjpCore(a => [Function(a)], x, [i]).Pullback([ct])[0];
 
-    public override CustomCall Batched(bool[] batched) => new CheckpointP(BatchedFunction(batched));
+    internal override Primitive Batched(bool[] batched) => new CheckpointP(BatchedFunction(batched));
 }

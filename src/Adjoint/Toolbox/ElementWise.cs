@@ -11,6 +11,7 @@ internal sealed class Elementwise(string name, Func<double, double> scalar, Func
 {
     public override string Name => name;
     public override int[] OutputShape(int[][] inputs) => inputs[0];
+    public override bool IsElementWise => true;
 
     public override Tensor Eval(Tensor[] x, int[] outputShape)
     {
