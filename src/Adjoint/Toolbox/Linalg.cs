@@ -152,3 +152,61 @@ internal sealed class SlogdetP(bool sign) : Primitive
         return Reshape(ct, [.. ct.shape, 1, 1]) * inverseTransposed;
     }
 }
+
+/// <summary>
+/// The Cholesky factor L (lower triangular, positive diagonal) of symmetric positive definite matrices, A = L Lᵀ;
+/// NaN where A is not positive definite (as JAX). For symmetric dA: dL = L Φ(L⁻¹ dA L⁻ᵀ), Φ taking the lower
+/// triangle with the diagonal halved; the VJP is that map's transpose, Ā = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹. Np's Cholesky
+/// symmetrises its input first (JAX's symmetrize_input), so the rules only ever see symmetric directions.
+/// </summary>
+internal sealed class CholeskyP : Primitive
+{
+    public static readonly CholeskyP Op = new();
+    public override string Name => "cholesky";
+
+    public override int[] OutputShape(int[][] s) => s[0].Length >= 2 && s[0][^1] == s[0][^2] ? s[0]
+        : throw new ShapeException($"cholesky: needs square matrices (…, n, n); got shape {Shapes.Format(s[0])}.");
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape)
+    {
+        int n = outputShape[^1];
+        var a = x[0].Data;
+        var l = Kernels.NewZeroedArray(a.Length);
+        for (int m = 0; m < a.Length / Math.Max(1, n * n); m++)
+        {
+            int o = m * n * n;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j <= i; j++)
+                {
+                    double sum = a[o + i * n + j];
+                    for (int k = 0; k < j; k++) sum -= l[o + i * n + k] * l[o + j * n + k];
+                    l[o + i * n + j] = i == j ? (sum > 0 ? Math.Sqrt(sum) : double.NaN) : sum / l[o + j * n + j];
+                }
+        }
+        return new(outputShape, l);
+    }
+
+    /// <summary>Φ as a mask: 1 below the diagonal, ½ on it, 0 above.</summary>
+    private static Tensor Phi(int n)
+    {
+        var mask = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++) mask[i * n + j] = i == j ? 0.5 : 1;
+        return new Tensor([n, n], mask);
+    }
+
+    private static Tensor Solve(Tensor a, Tensor b) => Dispatch.Bind(SolveP.Op, a, b);
+
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx)
+    {
+        var inner = SwapLastAxes(Solve(y, SwapLastAxes(Solve(y, dx)))); // L⁻¹ dA L⁻ᵀ
+        return MatMul(y, inner * Phi(y.shape[^1]));
+    }
+
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct)
+    {
+        var lt = SwapLastAxes(y);
+        var inner = MatMul(lt, ct) * Phi(y.shape[^1]);
+        return SwapLastAxes(Solve(lt, SwapLastAxes(Solve(lt, inner)))); // L⁻ᵀ Φ(Lᵀ L̄) L⁻¹
+    }
+}

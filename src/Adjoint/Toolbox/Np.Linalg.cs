@@ -36,6 +36,16 @@ public static partial class Np
         }
 
         /// <summary>
+        /// The lower Cholesky factor L of symmetric positive definite matrices (A = L Lᵀ), of (A + Aᵀ)/2 as JAX
+        /// (symmetrize_input); NaN where A is not positive definite.
+        /// </summary>
+        public static Tensor Cholesky(Tensor a)
+        {
+            if (a.Rank < 2) throw new ShapeException($"cholesky: needs square matrices (…, n, n); got shape {Shapes.Format(a.shape)}.");
+            return Dispatch.Bind(CholeskyP.Op, (a + SwapLastAxes(a)) * 0.5);
+        }
+
+        /// <summary>
         /// The 2-norm of a vector or Frobenius norm of a matrix (ord null); for vectors also ord 1 (Σ|x|) and ∞
         /// (max |x|). Over all elements, or over <paramref name="axis"/>. The 2-norm's gradient at 0 is NaN, as in JAX.
         /// </summary>

@@ -18,6 +18,7 @@ public class ToolboxJitTests
         { "cumsum", "cumsum" }, { "flip", "rev" }, { "argmax", "argmax" }, { "argmin", "argmin" },
         { "solve", "solve" }, { "slogdet", "slogdet_logabs" }, { "det", "slogdet_sign" },
         { "sort", "argsort" }, { "take", "gather" }, { "take (scatter)", "scatter_add" },
+        { "cholesky", "cholesky" },
         { "stop_gradient", "stop_gradient" }, { "logsumexp", "stop_gradient" },
     };
 
@@ -32,7 +33,7 @@ public class ToolboxJitTests
         "sort" => Sort(x) * Arange(3), "take" => Take(x, Array(2.0, 2.0, 0.0), 1),
         "take (scatter)" => Grad((Tensor v) => Sum(Sin(Take(v, Array(1.0, 1.0)))))(x),
         "solve" => Linalg.Solve(MatMul(x, x.T) + Eye(2), x), "slogdet" => Linalg.Slogdet(MatMul(x, x.T) + Eye(2)).LogAbsDet,
-        "det" => Linalg.Det(MatMul(x.T, x) + Eye(3)), "stop_gradient" => x * StopGradient(x), "logsumexp" => Logsumexp(x, 1),
+        "det" => Linalg.Det(MatMul(x.T, x) + Eye(3)), "cholesky" => Linalg.Cholesky(MatMul(x.T, x) + Eye(3)), "stop_gradient" => x * StopGradient(x), "logsumexp" => Logsumexp(x, 1),
         _ => throw new ArgumentException(name),
     };
 
@@ -72,6 +73,9 @@ public class ToolboxJitTests
         Assertions.Close(-10.0, Linalg.Det(Flip(a, 0)).Item, 1e-15);
         Assertions.Close(Array(0.2, 0.2), Linalg.Solve(a, Array(1.0, 1.0)), 1e-15, 1e-16);
         Assertions.Close(5.0, Linalg.Norm(Array(3.0, 4.0)).Item);
+        var spd = Array(new[,] { { 4.0, 2.0 }, { 2.0, 5.0 } });
+        Assertions.Close(Array(new[,] { { 2.0, 0.0 }, { 1.0, 2.0 } }), Linalg.Cholesky(spd));
+        Assert.True(double.IsNaN(Linalg.Cholesky(-spd)[0, 0].Item));
         // d det A / dA = det A · A⁻ᵀ (Jacobi's formula).
         Assertions.Close(10.0 * Linalg.Inv(a).T, Grad((Tensor m) => Linalg.Det(m))(a), 1e-14, 1e-15);
         var error = Assert.Throws<ShapeException>(() => Linalg.Solve(Ones(2, 3), Ones(2)));

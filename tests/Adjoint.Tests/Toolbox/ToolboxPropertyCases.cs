@@ -63,6 +63,8 @@ public partial class CheckGradsPropertyTests
         c["inv"] = Unary(a => Linalg.Inv(a + 3.0 * Eye(3)), Uniform(-1, 1, [3, 3]));
         c["det"] = Unary(a => Linalg.Det(a + 2.0 * Eye(3)), Uniform(-1, 1, [2, 3, 3]));
         c["slogdet"] = Unary(a => Linalg.Slogdet(a - 2.0 * Eye(2)).LogAbsDet * Linalg.Slogdet(a - 2.0 * Eye(2)).Sign, Uniform(-0.5, 0.5, [2, 2]));
+        c["cholesky"] = Unary(a => Linalg.Cholesky(MatMul(a, a.T) + Eye(3)), Uniform(-1, 1, [3, 3]));
+        c["cholesky (stacked, not symmetric)"] = Unary(a => Linalg.Cholesky(a + 3.0 * Eye(2)), Uniform(-1, 1, [2, 2, 2]));
         c["norm (2, 1)"] = Unary(x => Linalg.Norm(x) + Sum(Linalg.Norm(x, 1.0, 1)), AwayFromZero(M23));
         c["norm (∞, axis 0)"] = Unary(x => Linalg.Norm(x + 5.0, double.PositiveInfinity, 0), Distinct(M23));
         c["tensordot (axes 1)"] = Binary((a, b) => Tensordot(Sin(a), b, 1), Uniform(-2, 2, M23), Uniform(-2, 2, [3, 2]));
