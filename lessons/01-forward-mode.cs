@@ -74,7 +74,7 @@ Check.Close(y, 1.5066081396416136, 1e-12, what: "fn(1, 1)");
 // $e$ and $g$. The chain rule has to add up the contributions along every path.
 
 var forward1 = TraceForward(fn, (1.0, 1.0), (1.0, 0.0));
-display(forward1.Graph.ToSvg(), "text/html");
+display(forward1.Graph);
 
 // ## Dual numbers
 //

@@ -76,7 +76,7 @@ Tensor fn(Tensor x1, Tensor x2)
 // the cell below draws the same picture live.)*
 
 var reverse = TraceReverse(fn, 1.0, 1.0);
-display(reverse.Graph.ToSvg(), "text/html");
+display(reverse.Graph);
 
 // ## The adjoint table
 //

@@ -3,7 +3,6 @@
 
 #:project ../src/Adjoint/Adjoint.csproj
 #:project ../src/Course/Course.csproj
-#:package Plotly.NET.CSharp@0.14.0
 #:property ImplicitUsings=disable
 #:property Nullable=disable
 #:property TreatWarningsAsErrors=false

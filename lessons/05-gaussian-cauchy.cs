@@ -4,9 +4,6 @@
 #:project ../src/Adjoint/Adjoint.csproj
 #:project ../src/Course/Course.csproj
 #:project ../src/Adjoint.Gpu/Adjoint.Gpu.csproj
-#:package Plotly.NET.CSharp@0.14.0
-#:package ILGPU@1.5.3
-#:package ILGPU.Algorithms@1.5.3
 #:property ImplicitUsings=disable
 #:property Nullable=disable
 #:property TreatWarningsAsErrors=false

@@ -1,6 +1,4 @@
 using Adjoint;
-using Plotly.NET;
-using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace Course;
 
@@ -44,48 +42,39 @@ public static class Figures
     }
 
     /// <summary>The orderings timing chart: bars of mean time per Hessian with ± std error bars.</summary>
-    public static GenericChart OrderingsTimingChart(IEnumerable<(string Name, TimeitResult Timing)> timings, int n) =>
+    public static Chart OrderingsTimingChart(IEnumerable<(string Name, TimeitResult Timing)> timings, int n) =>
         Charts.TimingBars(timings, $"Hessian of the toy function, n = {n}: the four orderings (eager)");
 
-    /// <summary>Figure "orderings timing": measures (<see cref="TimeOrderings"/>) and saves the chart as HTML. Returns the full path.</summary>
-    public static string SaveOrderingsTiming(string path, int n = 200) =>
-        Charts.SaveHtml(OrderingsTimingChart(TimeOrderings(n), n), path);
+    /// <summary>Figure "orderings timing": measures (<see cref="TimeOrderings"/>) and charts the result.</summary>
+    public static Chart OrderingsTiming(int n = 200) => OrderingsTimingChart(TimeOrderings(n), n);
 
     /// <summary>
     /// Observation, fitted model and residuals (observation − fit) of lesson 05 side by side, as
-    /// heatmaps over the grid <paramref name="lin"/> (x along columns, y along rows).
+    /// heatmaps over the grid <paramref name="lin"/> (x along columns, y along rows), each with its
+    /// own colour bar.
     /// </summary>
-    public static GenericChart ObservationFitResiduals(double[,] observation, double[,] fit, IReadOnlyList<double> lin)
+    public static Chart ObservationFitResiduals(double[,] observation, double[,] fit, IReadOnlyList<double> lin)
     {
         int rows = observation.GetLength(0), cols = observation.GetLength(1);
         var residuals = new double[rows, cols];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
                 residuals[i, j] = observation[i, j] - fit[i, j];
-        var charts = new[]
-        {
-            Charts.Heatmap(observation, x: lin, y: lin),
-            Charts.Heatmap(fit, x: lin, y: lin),
-            Charts.Heatmap(residuals, x: lin, y: lin),
-        };
-        // One shared colour scale reads best: all three are in the units of the observation.
-        var grid = CSharpChart.Grid(charts, 1, 3, SubPlotTitles: new[] { "observation", "fitted model", "residuals" });
-        return Plotly.NET.Chart.withTitle("Gaussian source in noise: observation, Cauchy maximum-likelihood fit, residuals",
-            Microsoft.FSharp.Core.FSharpOption<Font>.None).Invoke(grid);
+        return Charts.HeatmapRow("Gaussian source in noise: observation, Cauchy maximum-likelihood fit, residuals",
+            [("observation", observation), ("fitted model", fit), ("residuals", residuals)], lin, lin);
     }
 
     /// <summary>
     /// Figure "Gaussian observation/fit": simulates lesson 05's observation (<see cref="GaussModel.Simulate"/>
     /// with <paramref name="seed"/>), fits it by Newton's method with the hand-written exact Hessian
     /// (<see cref="HandHessian.Fused"/>; the lesson checks it equals <c>Ad.Hessian</c>), and saves
-    /// <see cref="ObservationFitResiduals"/> as HTML. Returns the full path.
+    /// charts it with <see cref="ObservationFitResiduals"/>.
     /// </summary>
-    public static string SaveGaussianObservationFit(string path, int n = 200, int seed = 0)
+    public static Chart GaussianObservationFit(int n = 200, int seed = 0)
     {
         var model = GaussModel.Simulate(n, seed);
         double[] start = [0.2, -0.1, 0.8, 0.7, 0.1, 0.05];
         var fit = Optimize.Newton(p => HandHessian.Fused(model, p), start);
-        var chart = ObservationFitResiduals(GaussModel.ToMatrix(model.Observation, n), GaussModel.ToMatrix(model.Image(fit.X), n), model.Lin);
-        return Charts.SaveHtml(chart, path, width: 1200, height: 450);
+        return ObservationFitResiduals(GaussModel.ToMatrix(model.Observation, n), GaussModel.ToMatrix(model.Image(fit.X), n), model.Lin);
     }
 }

@@ -18,6 +18,8 @@ public static class Cli
             GenerateCommand.Create(),
             GradeCommand.Create(),
             GradeWorker.CreateCommand(),
+            GradeMergeCommand.Create(),
+            Grading.Classroom.ClassroomCommand.Create(),
             Tracing.TraceCommand.Create(),
             Benchmarks.BenchCommand.Create(),
             Exporting.ExportCommand.Create(),

@@ -36,12 +36,20 @@ public sealed class DevContainerTests
     }
 
     [Fact]
-    public void Post_create_command_builds_what_the_notebooks_reference()
+    public void Post_create_command_builds_what_the_notebooks_reference_and_a_lesson_then_runs_in_the_real_kernel()
     {
         var command = Config().GetProperty("postCreateCommand").GetString()!;
         var result = ChildProcess.Run("bash", ["-c", command], Repository.Root, TimeSpan.FromMinutes(10));
         Assert.True(result.ExitCode == 0, $"postCreateCommand '{command}' exited with {result.ExitCode}:\n{result.Output}");
         foreach (var project in new[] { "Adjoint", "Course" })
             Assert.True(File.Exists(Repository.Combine($"artifacts/bin/{project}/debug/{project}.dll")), $"{project}.dll not built");
+        Assert.True(File.Exists(Repository.Combine(".tools/dotnet-interactive")), "the .NET Interactive kernel was not installed");
+
+        // The Codespace path: a lesson, Run All, in the kernel post-create installed (outputs not written back).
+        var run = ChildProcess.Run(ChildProcess.Dotnet,
+            ["exec", typeof(Kit.Cli).Assembly.Location, "run", "--kernel", "dotnet-interactive", "--no-write", "notebooks/02-reverse-mode.ipynb"],
+            Repository.Root, TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["COLUMNS"] = "200" });
+        Assert.True(run.ExitCode == 0, $"notebooks/02-reverse-mode.ipynb in the real kernel:\n{run.Output}");
+        Assert.Contains("10/10 ok", run.Output);
     }
 }

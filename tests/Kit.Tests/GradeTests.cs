@@ -1,3 +1,4 @@
+using Kit.Grading;
 using Kit.Tests.Support;
 
 namespace Kit.Tests;
@@ -55,7 +56,7 @@ public sealed class GradeTests : IDisposable
         notebook.Cells.Single(c => Kit.Notebooks.Nbgrader.Of(c)?.GradeId == "test_square").Source = "// trust me";
         notebook.Save();
         var report = _exercise.Grade(path);
-        AssertTest(report, "test_square", 0, "failed", "Square(-2): expected 4");
+        AssertTest(report, "test_square", 0, "failed", "a hidden test failed");
     }
 
     [Fact]
@@ -93,17 +94,17 @@ public sealed class GradeTests : IDisposable
         },
     };
 
-    /// <summary>An accident in Cube costs Cube's points only; the grader reports within its limits.</summary>
+    /// <summary>An accident in Cube costs Cube's points only. The answer policy is off (it would reject the
+    /// exit, the interop and the thread before they run): this is the layer below it. The limit is CPU time,
+    /// so a loaded machine cannot make the honest cells time out.</summary>
     [Theory]
     [MemberData(nameof(Accidents))]
     public void Accidents_in_one_answer_leave_the_rest_graded(string name, string cube, string status, string message)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var report = _exercise.Grade(_exercise.CorrectExcept(name.Replace(' ', '-'), "cube", cube), cellTimeoutSeconds: 5);
+        var report = _exercise.Grade(_exercise.CorrectExcept(name.Replace(' ', '-'), "cube", cube), cellTimeoutSeconds: 10, new GradeOptions(Policy: false));
         AssertTest(report, "test_cube", 0, status, message);
         AssertTest(report, "test_square", 2, "passed");
         AssertTest(report, "test_sum", 1, "passed");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{name} took {clock.Elapsed}");
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class GradeTests : IDisposable
             }
             static double Cube(double x) => x * x * x;
             """;
-        var report = _exercise.Grade(_exercise.CorrectExcept("noisy", "cube", noisy));
+        var report = _exercise.Grade(_exercise.CorrectExcept("noisy", "cube", noisy), options: new GradeOptions(Policy: false)); // the policy would reject the raw stream
         Assert.Equal(6, report.Score);
     }
 }
@@ -145,6 +146,57 @@ public sealed class GradeCommandTests : IDisposable
         Assert.Equal(2, reports.Count);
         Assert.Equal("not attempted", (string?)reports[1]!["tests"]![0]!["status"]);
         Assert.Equal(6, (double?)reports[0]!["maxScore"]);
+    }
+
+    [Fact]
+    public void Shards_grade_each_submission_once_and_merge_into_one_report()
+    {
+        foreach (var name in new[] { "ann", "ben", "cat" }) _exercise.Submission(name, SquaresExercise.CorrectAnswers);
+        var folder = _exercise.Folder.Path;
+        Assert.Equal(0, KitProcess.Run(folder, "grade", "submissions", "--shard", "1/2", "--json", "a.json", "--jobs", "2").ExitCode);
+        Assert.Equal(0, KitProcess.Run(folder, "grade", "submissions", "--shard", "2/2", "--json", "b.json").ExitCode);
+        var shares = new[] { "a.json", "b.json" }.Select(f => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_exercise.Folder[f]))!.AsArray().Count);
+        Assert.Equal([2, 1], shares);
+        var merged = KitProcess.Run(folder, "grade-merge", "a.json", "b.json", "--json", "all.json", "--csv", "all.csv");
+        Assert.True(merged.ExitCode == 0, merged.Output);
+        Assert.Equal(
+            ["submission,score,max_score,test_square,test_cube,test_sum", "submissions/ann.ipynb,6,6,2,3,1", "submissions/ben.ipynb,6,6,2,3,1", "submissions/cat.ipynb,6,6,2,3,1"],
+            File.ReadAllLines(_exercise.Folder["all.csv"]));
+        Assert.Equal(2, KitProcess.Run(folder, "grade-merge", "a.json", "a.json").ExitCode); // overlapping shards
+        Assert.Equal(2, KitProcess.Run(folder, "grade", "submissions", "--shard", "3/2").ExitCode);
+    }
+
+    [Fact]
+    public void The_classroom_result_is_base64_json_for_the_grading_reporter()
+    {
+        var submission = _exercise.CorrectExcept("dana", "cube", "static double Cube(double x) => x * x;");
+        var result = KitProcess.Run(_exercise.Folder.Path, "grade", submission, "--classroom-output", "out.txt");
+        Assert.True(result.ExitCode == 0, result.Output);
+        var line = Assert.Single(File.ReadAllLines(_exercise.Folder["out.txt"]));
+        Assert.StartsWith("result=", line);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Convert.FromBase64String(line["result=".Length..]))!;
+        Assert.Equal((1, "fail", 6.0), ((int)json["version"]!, (string)json["status"]!, (double)json["max_score"]!));
+        var tests = json["tests"]!.AsArray();
+        Assert.Equal(["test_square", "test_cube", "test_sum"], tests.Select(t => (string)t!["name"]!));
+        Assert.Equal(["pass", "fail", "pass"], tests.Select(t => (string)t!["status"]!));
+        Assert.Equal([2.0, 0.0, 1.0], tests.Select(t => (double)t!["score"]!));
+        Assert.Contains("Cube(2): expected 8", (string)tests[1]!["message"]!);
+    }
+
+    [Fact]
+    public void The_classroom_workflow_grades_each_exercise_against_its_reference_copy()
+    {
+        var folder = _exercise.Folder.Path;
+        var written = KitProcess.Run(folder, "classroom", "--out", ".");
+        Assert.True(written.ExitCode == 0, written.Output);
+        var workflow = File.ReadAllText(_exercise.Folder[".github/workflows/classroom.yml"]);
+        Assert.Contains("grade exercises/squares.ipynb --solution .classroom/squares.ipynb --classroom-output \"$GITHUB_OUTPUT\"", workflow);
+        Assert.Contains("EX01_RESULTS: \"${{steps.ex01.outputs.result}}\"", workflow);
+        Assert.Contains("runners: ex01", workflow);
+        Assert.Equal(File.ReadAllText(_exercise.Exercise), File.ReadAllText(_exercise.Folder[".classroom/squares.ipynb"]));
+        Assert.Equal(0, KitProcess.Run(folder, "classroom", "--check").ExitCode);
+        File.AppendAllText(_exercise.Folder[".github/workflows/classroom.yml"], "# edited\n");
+        Assert.Equal(1, KitProcess.Run(folder, "classroom", "--check").ExitCode);
     }
 
     [Fact]

@@ -7,8 +7,10 @@ namespace Adjoint;
 /// <summary>
 /// A traced program, like a jaxpr: inputs, a list of equations (one primitive each) and outputs.
 /// <see cref="ToString"/> prints the listing so a student can see what Grad or Hessian turned a
-/// function into; <see cref="Simplify"/> is what <c>Ad.Jit</c> runs before executing it.
+/// function into; <see cref="Simplify"/> is what <c>Ad.Jit</c> runs before executing it. A notebook
+/// shows the listing (not the kernel's tree view of the object).
 /// </summary>
+[Traces.TypeFormatterSource(typeof(GraphFormatterSource), PreferredMimeTypes = ["text/plain"])]
 public sealed class Graph
 {
     internal sealed record Variable(int Id, int[] Shape);
@@ -190,4 +192,11 @@ public sealed class Graph
         do { s = (char)('a' + index % 26) + s; index /= 26; } while (index > 0);
         return s;
     }
+}
+
+/// <summary>The notebook formatter of <see cref="Graph"/>: its listing as plain text.</summary>
+public sealed class GraphFormatterSource
+{
+    public IEnumerable<object> CreateTypeFormatters() =>
+        [new Traces.NotebookFormatter("text/plain", instance => instance is Graph graph ? graph.ToString() : null)];
 }

@@ -16,7 +16,7 @@ namespace Adjoint.Traces
         public string[] PreferredMimeTypes { get; set; } = [];
     }
 
-    /// <summary>The formatters a notebook uses for traces and tensors: HTML tables, and plain text.</summary>
+    /// <summary>The formatters a notebook uses for traces, graphs and tensors: HTML tables, SVG graphs, and plain text.</summary>
     public sealed class NotebookFormatterSource
     {
         public IEnumerable<object> CreateTypeFormatters() =>
@@ -27,9 +27,15 @@ namespace Adjoint.Traces
                 Tensor tensor => TensorHtml.Render(tensor),
                 _ => null,
             }),
+            new NotebookFormatter("image/svg+xml", instance => instance switch
+            {
+                TraceGraph graph => graph.ToSvg(),
+                _ => null,
+            }),
             new NotebookFormatter("text/plain", instance => instance switch
             {
                 EvaluationTrace trace => trace.ToText(),
+                TraceGraph graph => graph.ToMermaid(),
                 Tensor tensor => tensor.ToString(),
                 _ => null,
             }),

@@ -79,8 +79,10 @@ public sealed class TraceNode
 /// <summary>
 /// The computational graph of a traced function: inputs, operations in evaluation order, the constants
 /// they use, and the output. Values, and tangents or adjoints, sit on the nodes. Renders as Mermaid,
-/// Graphviz DOT, or an SVG drawn by the library itself.
+/// Graphviz DOT, or an SVG drawn by the library itself; a notebook shows the SVG (as image/svg+xml:
+/// the kernel escapes a string displayed as text/html).
 /// </summary>
+[TypeFormatterSource(typeof(NotebookFormatterSource), PreferredMimeTypes = ["image/svg+xml", "text/plain"])]
 public sealed class TraceGraph
 {
     internal TraceGraph(IReadOnlyList<TraceNode> inputs, IReadOnlyList<TraceNode> operations, IReadOnlyList<TraceNode> constants, TraceNode output)

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using Plotly.NET;
 
 namespace Course.Lessons;
 
@@ -30,7 +29,7 @@ public static class LessonDisplay
     {
         null => "<null>",
         string s => s,
-        GenericChart chart => $"[chart: saved as {Save(GenericChart.toChartHTML(chart))}; open it in a browser]",
+        Chart chart => $"[chart: saved as {Save(chart.ToStandaloneHtml())}; open it in a browser]",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         IEnumerable items => "[ " + string.Join(", ", items.Cast<object>().Take(20).Select(Text)) + (items.Cast<object>().Skip(20).Any() ? ", ..." : "") + " ]",
         // A type without a text form of its own is a picture in the notebook.

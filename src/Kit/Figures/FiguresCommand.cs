@@ -2,7 +2,6 @@ using System.CommandLine;
 using Adjoint;
 using Adjoint.Traces;
 using Course;
-using Plotly.NET;
 using static Adjoint.Ad;
 
 namespace Kit.Figures;
@@ -23,11 +22,11 @@ public static class FiguresCommand
         return command;
     }
 
-    private static readonly (string Name, Func<string, int, int, string> WriteHtml, int Width, int Height)[] Charts =
+    private static readonly (string Name, Func<Chart> Build)[] Charts =
     [
-        ("hessian", (path, w, h) => Course.Charts.SaveHtml(GaussianHessianChart(), path, w, h), 700, 600),
-        ("orderings_timing", (path, _, _) => Course.Figures.SaveOrderingsTiming(path), 800, 500),
-        ("gaussian_fit", (path, _, _) => Course.Figures.SaveGaussianObservationFit(path), 1200, 450),
+        ("hessian", () => GaussianHessianChart()),
+        ("orderings_timing", () => Course.Figures.OrderingsTiming()),
+        ("gaussian_fit", () => Course.Figures.GaussianObservationFit()),
     ];
 
     public static int Write(string folder, string chromium)
@@ -48,10 +47,11 @@ public static class FiguresCommand
             var (svgWidth, svgHeight) = SvgSize(svg);
             Render(svgPage, Path.Combine(folder, "reverse_mode_autodiff.png"), svgWidth, svgHeight, chromium);
 
-            foreach (var (name, writeHtml, width, height) in Charts)
+            foreach (var (name, build) in Charts)
             {
-                var html = writeHtml(Path.Combine(scratch.FullName, name + ".html"), width, height);
-                Render(html, Path.Combine(folder, name + ".png"), width, height, chromium);
+                var chart = build();
+                var html = Course.Charts.SaveHtml(chart, Path.Combine(scratch.FullName, name + ".html"));
+                Render(html, Path.Combine(folder, name + ".png"), chart.Width, chart.Height, chromium);
             }
             return 0;
         }
@@ -68,7 +68,7 @@ public static class FiguresCommand
     }
 
     /// <summary>The Hessian of the Gaussian/Cauchy likelihood at the true parameters, labelled with the parameter names.</summary>
-    public static GenericChart GaussianHessianChart(int n = 200)
+    public static Chart GaussianHessianChart(int n = 200)
     {
         var likelihood = new GaussLikelihood(GaussModel.Simulate(n));
         var hessian = Hessian(likelihood.Nll)(Np.Array([.. GaussModel.TrueParameters])).ToArray2D();

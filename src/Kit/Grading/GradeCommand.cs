@@ -19,55 +19,89 @@ public static class GradeCommand
         var csv = new Option<string?>("--csv") { Description = "Class summary CSV when grading a folder (default: <folder>/grades.csv)." };
         var timeout = Cli.TimeoutOption(60);
         var memory = new Option<int>("--memory-mb") { Description = "GC heap limit of each submission's process.", DefaultValueFactory = _ => 2048 };
-        var command = new Command("grade", "Grade submissions, each in its own process with time and memory limits.")
-            { target, solution, solutions, json, csv, timeout, memory };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Submissions graded at once (default: one per 2 cores, at least 1).", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
+        var requireSandbox = new Option<bool>("--require-sandbox") { Description = "Refuse to grade unless each submission runs in the bubblewrap sandbox." };
+        var noSandbox = new Option<bool>("--no-sandbox") { Description = "Do not use the sandbox even where it is available (trusted submissions only)." };
+        var shard = new Option<string?>("--shard") { Description = "k/N: grade only the k-th of N equal shares of the folder (for batch jobs; merge with kit grade-merge)." };
+        var classroom = new Option<string?>("--classroom-output") { Description = "Append the GitHub Classroom reporter's result (result=<base64 JSON>) to this file, e.g. \"$GITHUB_OUTPUT\"." };
+        var command = new Command("grade", "Grade submissions, each in its own sandboxed process with time and memory limits.")
+            { target, solution, solutions, json, csv, timeout, memory, jobs, requireSandbox, noSandbox, shard, classroom };
         command.SetAction(r =>
         {
-            var cellTimeout = TimeSpan.FromSeconds(r.GetValue(timeout));
-            var limits = new WorkerLimits(cellTimeout, r.GetValue(memory) * 1024L * 1024, 100_000, cellTimeout + TimeSpan.FromSeconds(30));
-            return Run(r.GetValue(target)!, r.GetValue(solution), r.GetValue(solutions)!, r.GetValue(json), r.GetValue(csv), limits);
+            var limits = WorkerLimits.For(TimeSpan.FromSeconds(r.GetValue(timeout)), r.GetValue(memory) * 1024L * 1024);
+            var mode = r.GetValue(requireSandbox) ? SandboxMode.Required : r.GetValue(noSandbox) ? SandboxMode.Off : SandboxMode.Auto;
+            if (!Shard.TryParse(r.GetValue(shard), out var share))
+            {
+                AnsiConsole.MarkupLine("[red]error:[/] --shard takes k/N with 1 <= k <= N, e.g. 2/8");
+                return 2;
+            }
+            return Run(r.GetValue(target)!, r.GetValue(solution), r.GetValue(solutions)!, new GradeOutputs(r.GetValue(json), r.GetValue(csv), r.GetValue(classroom)),
+                limits, new GradeOptions(Sandbox: mode), Math.Max(1, r.GetValue(jobs)), share);
         });
         return command;
     }
 
-    public static int Run(string target, string? solution, string solutionsDir, string? jsonPath, string? csvPath, WorkerLimits limits)
+    public static int Run(string target, string? solution, string solutionsDir, GradeOutputs outputs, WorkerLimits limits,
+        GradeOptions? options = null, int jobs = 1, Shard? shard = null)
     {
-        var grader = new Grader(limits);
+        var grader = new Grader(limits, options);
         var isFolder = Directory.Exists(target);
         if (!isFolder && !File.Exists(target))
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {target}: no such file or folder");
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {Feedback.Clean(target)}: no such file or folder");
             return 2;
         }
-        var submissions = isFolder ? NotebookFiles.InFolder(target).ToList() : [target];
-        var reports = new List<GradeReport>();
-        var failures = 0;
-        foreach (var submission in submissions)
+        bool sandboxed;
+        try { sandboxed = grader.Sandboxed; }
+        catch (GraderException e)
         {
-            try
-            {
-                var report = grader.Grade(submission, solution ?? SolutionFinder.Find(submission, solutionsDir));
-                reports.Add(report);
-                Print(report);
-            }
-            catch (Exception e) when (e is NotebookFormatException or GraderException)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] could not grade {submission}: {e.Message}");
-                failures++;
-            }
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 2;
         }
-        if (jsonPath is not null)
-            Notebook.WriteAtomically(jsonPath, isFolder
+        AnsiConsole.MarkupLineInterpolated($"[grey]isolation: {Sandbox.Describe(sandboxed)}[/]");
+        var submissions = isFolder ? NotebookFiles.InFolder(target).ToList() : [target];
+        if (shard is not null) submissions = shard.Select(submissions);
+        var results = GradeAll(grader, submissions, solution, solutionsDir, jobs);
+        var reports = results.OfType<GradeReport>().ToList();
+        var failures = results.Count(r => r is null);
+        if (outputs.Json is not null)
+            Notebook.WriteAtomically(outputs.Json, isFolder
                 ? JsonSerializer.Serialize(reports, GradeReport.Json)
                 : reports.Count == 1 ? JsonSerializer.Serialize(reports[0], GradeReport.Json) : "null");
-        if (isFolder)
-        {
-            var csv = csvPath ?? Path.Combine(target, "grades.csv");
-            Notebook.WriteAtomically(csv, ClassSummary.Csv(reports));
-            AnsiConsole.Write(ClassSummary.Table(reports));
-            AnsiConsole.MarkupLineInterpolated($"class summary: {csv}");
-        }
+        if (outputs.Classroom is not null)
+            File.AppendAllText(outputs.Classroom, $"result={ClassroomResult.Encode(reports, failures)}\n");
+        if (isFolder) WriteSummary(reports, outputs.Csv ?? Path.Combine(target, shard is null ? "grades.csv" : $"grades-{shard.K}-of-{shard.N}.csv"));
         return failures > 0 ? 2 : 0;
+    }
+
+    /// <summary>The class summary: a table on the console and the CSV.</summary>
+    public static void WriteSummary(IReadOnlyList<GradeReport> reports, string csvPath)
+    {
+        Notebook.WriteAtomically(csvPath, ClassSummary.Csv(reports));
+        AnsiConsole.Write(ClassSummary.Table(reports));
+        AnsiConsole.MarkupLineInterpolated($"class summary: {csvPath}");
+    }
+
+    /// <summary>Grades the submissions <paramref name="jobs"/> at a time; each is printed as it is done, reports keep
+    /// the submissions' order. A submission that cannot be graded is reported and null in the list; the others go on.</summary>
+    private static List<GradeReport?> GradeAll(Grader grader, List<string> submissions, string? solution, string solutionsDir, int jobs)
+    {
+        var results = new GradeReport?[submissions.Count];
+        var printLock = new Lock();
+        Parallel.For(0, submissions.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
+        {
+            var submission = submissions[i];
+            try
+            {
+                results[i] = grader.Grade(submission, solution ?? SolutionFinder.Find(submission, solutionsDir));
+                lock (printLock) Print(results[i]!);
+            }
+            catch (Exception e) when (e is NotebookFormatException or GraderException or IOException or UnauthorizedAccessException)
+            {
+                lock (printLock) AnsiConsole.MarkupLineInterpolated($"[red]error:[/] could not grade {Feedback.Clean(submission)}: {Feedback.Clean(e.Message, 2000)}");
+            }
+        });
+        return [.. results];
     }
 
     private static void Print(GradeReport report)
@@ -81,6 +115,26 @@ public static class GradeCommand
         }
         AnsiConsole.Write(table);
     }
+}
+
+/// <summary>Where kit grade writes its reports (null: not written).</summary>
+public sealed record GradeOutputs(string? Json = null, string? Csv = null, string? Classroom = null);
+
+/// <summary>The k-th of N shares of a class (1-based): every N-th submission in name order, so shares are equal and disjoint.</summary>
+public sealed record Shard(int K, int N)
+{
+    public static bool TryParse(string? text, out Shard? shard)
+    {
+        shard = null;
+        if (text is null) return true;
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var k) || !int.TryParse(parts[1], out var n) || n < 1 || k < 1 || k > n) return false;
+        shard = new Shard(k, n);
+        return true;
+    }
+
+    public List<string> Select(IEnumerable<string> submissions) =>
+        [.. submissions.Order(StringComparer.Ordinal).Where((_, i) => i % N == K - 1)];
 }
 
 /// <summary>One row per submission, one column per test.</summary>
@@ -109,6 +163,11 @@ internal static class ClassSummary
 
     private static string Number(double x) => x.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n']) < 0 ? field : $"\"{field.Replace("\"", "\"\"")}\"";
+    // A leading = + @ would make a spreadsheet read the field as a formula.
+    private static string Quote(string field)
+    {
+        field = Feedback.Clean(field, int.MaxValue);
+        if (field.Length > 0 && field[0] is '=' or '+' or '@') field = "'" + field;
+        return field.IndexOfAny([',', '"']) < 0 ? field : $"\"{field.Replace("\"", "\"\"")}\"";
+    }
 }

@@ -1,55 +1,39 @@
+using Kit.Grading.Policy;
 using Kit.Notebooks;
-using Kit.Scripting;
 
 namespace Kit.Grading;
 
-/// <summary>A cell as the grader runs it; <see cref="Info"/> always comes from the solution.</summary>
-public sealed record MergedCell(string Source, Nbgrader? Info)
+/// <summary>A cell as the grader runs it.</summary>
+/// <param name="Source">What runs: the solution's cell, or for answer cells the submission's body.</param>
+/// <param name="Info">Role, id and points: always the solution's.</param>
+/// <param name="Visible">For a test with hidden parts, its visible part: run first, so that only its
+/// failures show inputs and expected values.</param>
+/// <param name="Property">For tests: what the test checks, the only thing said when hidden parts fail.</param>
+public sealed record MergedCell(string Source, Nbgrader? Info, string? Visible = null, string Property = "")
 {
     public bool IsTest => Info is { IsTest: true };
     public bool IsAnswer => Info is { Solution: true };
 }
 
 /// <summary>
-/// Builds what is graded, the nbgrader way: the student's notebook, with every test cell and
-/// locked cell restored from the solution (so hidden tests run, and edited or deleted tests
-/// do not count). Answer cells and the student's own extra cells are the student's. Points
-/// come from the solution's metadata, never the submission's.
+/// Builds what is graded: the solution's C# cells in the solution's order, with their roles, ids and
+/// points, test and locked cells as the solution has them (with library names bound, see
+/// <see cref="GlobalQualifier"/>). The submission supplies only the bodies of answer cells, matched by
+/// grade_id; an answer it lacks is the exercise's stub. Everything else in the submission (its test
+/// cells, its metadata, cells of its own) is ignored.
 /// </summary>
 public static class SubmissionMerger
 {
-    public static List<MergedCell> Merge(Notebook solution, Notebook submission)
+    public static List<MergedCell> Merge(BoundSolution solution, Notebook submission)
     {
-        var fromSolution = solution.Cells
-            .Where(c => CellKernel.IsCSharp(c, solution))
-            .Select(c => (Cell: c, Info: Nbgrader.Of(c)))
-            .Where(x => x.Info is not null)
-            .ToList();
-        var byId = fromSolution.ToDictionary(x => x.Info!.GradeId);
-
-        var merged = new List<MergedCell>();
-        var seen = new HashSet<string>();
-        foreach (var cell in submission.Cells.Where(c => CellKernel.IsCSharp(c, submission)))
-        {
-            var id = Nbgrader.Of(cell)?.GradeId;
-            if (id is not null && byId.TryGetValue(id, out var original) && seen.Add(id))
-                merged.Add(new MergedCell(original.Info!.Solution ? cell.Source : original.Cell.Source, original.Info));
-            else
-                merged.Add(new MergedCell(cell.Source, null)); // the student's own cell: runs, earns nothing
-        }
-
-        // Put back test and locked cells the submission lost, after the cell that precedes them in the solution.
-        for (var i = 0; i < fromSolution.Count; i++)
-        {
-            var (cell, info) = fromSolution[i];
-            if (seen.Contains(info!.GradeId) || info.Solution) continue;
-            var anchor = fromSolution.Take(i).Select(x => x.Info!.GradeId).Where(seen.Contains).LastOrDefault();
-            var at = anchor is null
-                ? (info.IsTest ? merged.Count : 0)
-                : merged.FindIndex(m => m.Info?.GradeId == anchor) + 1;
-            merged.Insert(at, new MergedCell(cell.Source, info));
-            seen.Add(info.GradeId);
-        }
-        return merged;
+        var answers = new Dictionary<string, string>();
+        foreach (var cell in submission.Cells.Where(c => c.IsCode))
+            if (Nbgrader.Of(cell)?.GradeId is { } id) answers.TryAdd(id, cell.Source);
+        return
+        [
+            .. solution.Cells.Select(c => c.IsAnswer
+                ? new MergedCell(answers.GetValueOrDefault(c.Info!.GradeId) ?? c.Stub, c.Info)
+                : new MergedCell(c.Source, c.Info, c.Visible, c.Property)),
+        ];
     }
 }

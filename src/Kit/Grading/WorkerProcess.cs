@@ -1,42 +1,51 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
 namespace Kit.Grading;
 
 /// <summary>The limits a submission runs under.</summary>
-/// <remarks>Silence: How long the worker may go without reporting before it is killed
-/// (a cell timeout the worker could not enforce itself, a hung start-up).</remarks>
-public sealed record WorkerLimits(TimeSpan CellTimeout, long MemoryBytes, long MaxOutputChars, TimeSpan Silence);
+/// <remarks>CellTimeout: CPU time per cell. Silence: how long the worker may go without reporting before it is
+/// killed (a cell that waits, a stopped or hung worker); it must exceed a cell's wall-clock limit.</remarks>
+public sealed record WorkerLimits(TimeSpan CellTimeout, long MemoryBytes, long MaxOutputChars, TimeSpan Silence)
+{
+    public static WorkerLimits For(TimeSpan cellTimeout, long memoryBytes, long maxOutputChars = 100_000) =>
+        new(cellTimeout, memoryBytes, maxOutputChars, GradeWorker.WallLimit(cellTimeout) + TimeSpan.FromSeconds(30));
+}
 
 /// <summary>How one worker process ended, with the events it reported.</summary>
 public sealed record WorkerRun(IReadOnlyList<WorkerEvent> Events, int ExitCode, bool Killed, string StandardError);
 
 /// <summary>
-/// Starts <c>kit grade-worker</c> in a child process and watches it: the job goes in on stdin,
-/// events come back through a results file only the worker's own code writes, the child's
-/// console output is drained and capped, and the whole process tree is killed if it stops
-/// reporting. The grader never waits on the child without a deadline.
+/// Starts <c>kit grade-worker</c> in a child process (in the sandbox when asked) and watches it: the job
+/// goes in on stdin, events come back on its stdout as lines carrying the run's secret nonce (anything
+/// else there is dropped, whatever its size or bytes), stderr is drained and capped, and the whole
+/// process tree is killed if it stops reporting. The grader never waits on the child without a deadline.
 /// </summary>
 public static class WorkerProcess
 {
     private const int MaxCapturedChars = 64 * 1024;
+    private const int MaxEventChars = 256 * 1024;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
-    public static WorkerRun Run(GradeJob jobWithoutResults, WorkerLimits limits)
+    /// <summary>Before its first event the worker loads Roslyn; on a loaded machine that takes a while.</summary>
+    private static readonly TimeSpan StartupGrace = TimeSpan.FromMinutes(3);
+
+    public static WorkerRun Run(GradeJob jobWithoutNonce, WorkerLimits limits, WorkerSandbox? sandbox)
     {
-        var folder = Directory.CreateTempSubdirectory("kit-grade-");
+        var job = jobWithoutNonce with { Nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) };
+        var home = Directory.CreateTempSubdirectory("kit-grade-");
+        var (info, cgroup) = StartInfo(limits, job.Directory, home.FullName, sandbox);
         try
         {
-            var job = jobWithoutResults with { ResultsPath = Path.Combine(folder.FullName, "results.jsonl") };
-            File.WriteAllText(job.ResultsPath, "");
-            using var process = Start(limits, job.Directory);
-            // Drain both pipes in fixed-size chunks (never line by line: a line can be a gigabyte).
+            using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the grading worker");
+            var events = new EventReader(job.Nonce);
             var stderr = new CappedText(MaxCapturedChars);
             var drains = new[]
             {
-                Task.Run(() => Drain(process.StandardOutput.BaseStream, new CappedText(0))),
-                Task.Run(() => Drain(process.StandardError.BaseStream, stderr)),
+                Task.Run(() => Drain(process.StandardOutput.BaseStream, events.Append)),
+                Task.Run(() => Drain(process.StandardError.BaseStream, stderr.Append)),
             };
             try
             {
@@ -45,91 +54,136 @@ public static class WorkerProcess
             }
             catch (IOException) { /* the child died at once; its exit code tells */ }
 
-            var reader = new ResultsReader(job.ResultsPath);
             var lastNews = Stopwatch.StartNew();
+            var seen = 0;
             var killed = false;
             while (!process.WaitForExit(Poll))
             {
-                if (reader.ReadNew() > 0) lastNews.Restart();
-                if (lastNews.Elapsed > limits.Silence)
+                var count = events.Count;
+                if (count > seen) { seen = count; lastNews.Restart(); }
+                if (lastNews.Elapsed > (seen == 0 ? StartupGrace : limits.Silence))
                 {
-                    process.Kill(entireProcessTree: true);
                     killed = true;
-                    process.WaitForExit();
                     break;
                 }
+                if (events.Finished) break; // Done: what the worker does afterwards no longer matters
             }
+            // The tree goes in every case: nothing a submission started outlives its grading.
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            process.WaitForExit(TimeSpan.FromSeconds(10));
             Task.WaitAll(drains, TimeSpan.FromSeconds(5)); // a detached grandchild may hold a pipe open
-            reader.ReadNew();
-            return new WorkerRun(reader.Events, process.ExitCode, killed, stderr.ToString());
+            var exitCode = process.HasExited ? process.ExitCode : -1;
+            return new WorkerRun(events.Snapshot(), exitCode, killed, stderr.ToString());
         }
         finally
         {
-            try { folder.Delete(recursive: true); } catch (IOException) { }
+            Sandbox.Release(cgroup);
+            try { home.Delete(recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
     }
 
-    private static Process Start(WorkerLimits limits, string directory)
+    private static (ProcessStartInfo, string? Cgroup) StartInfo(WorkerLimits limits, string directory, string home, WorkerSandbox? sandbox)
     {
-        var (fileName, prefix) = WorkerCommand();
-        var info = new ProcessStartInfo(fileName)
+        var (host, dll) = WorkerCommand();
+        var program = new List<string> { host, "exec", dll, "grade-worker" };
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = sandbox is null ? home : "/tmp",
+            ["TMPDIR"] = sandbox is null ? home : "/tmp",
+            ["DOTNET_ROOT"] = Path.GetDirectoryName(host)!,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            // The GC's hard limit turns runaway allocation into an OutOfMemoryException in the cell.
+            ["DOTNET_GCHeapHardLimit"] = limits.MemoryBytes.ToString("X"),
+            ["DOTNET_gcServer"] = "0",
         };
-        foreach (var arg in prefix.Append("grade-worker")) info.ArgumentList.Add(arg);
-        // The GC's hard limit turns runaway allocation into an OutOfMemoryException in the cell.
-        info.Environment["DOTNET_GCHeapHardLimit"] = limits.MemoryBytes.ToString("X");
-        info.Environment["DOTNET_gcServer"] = "0";
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start the grading worker");
+        ProcessStartInfo info;
+        string? cgroup = null;
+        if (sandbox is null)
+        {
+            info = new ProcessStartInfo(host) { WorkingDirectory = directory };
+            foreach (var a in program.Skip(1)) info.ArgumentList.Add(a);
+            info.Environment.Clear(); // no secrets of the grader's environment reach a submission
+            foreach (var (name, value) in environment) info.Environment[name] = value;
+        }
+        else
+        {
+            var args = Sandbox.Wrap(program, directory, sandbox.Files,
+                [Path.GetDirectoryName(host)!, Path.GetDirectoryName(dll)!, .. sandbox.Folders], environment);
+            (info, cgroup) = Sandbox.StartInfo(args);
+        }
+        info.RedirectStandardInput = info.RedirectStandardOutput = info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        return (info, cgroup);
     }
 
-    /// <summary>How to start this same kit: its apphost if there is one, else the dotnet host with kit.dll.</summary>
-    private static (string FileName, string[] Prefix) WorkerCommand()
+    /// <summary>The dotnet host and kit.dll of this same kit.</summary>
+    private static (string Host, string Dll) WorkerCommand()
     {
         var dll = typeof(GradeWorker).Assembly.Location;
-        var appHost = Path.ChangeExtension(dll, OperatingSystem.IsWindows() ? ".exe" : null);
-        if (File.Exists(appHost)) return (appHost, []);
         var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet"
             ? p
-            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        return (host, ["exec", dll]);
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? OnPath("dotnet");
+        return (new FileInfo(host).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(host), dll);
     }
 
-    private static void Drain(Stream stream, CappedText into)
+    private static string OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists) ?? program;
+
+    private static void Drain(Stream stream, Action<byte[], int> into)
     {
         var buffer = new byte[16 * 1024];
         int read;
         try
         {
-            while ((read = stream.Read(buffer)) > 0) into.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            while ((read = stream.Read(buffer)) > 0) into(buffer, read);
         }
         catch (IOException) { }
         catch (ObjectDisposedException) { }
     }
 
-    /// <summary>Reads the lines appended to the results file since the last call.</summary>
-    private sealed class ResultsReader(string path)
+    /// <summary>
+    /// Splits the worker's stdout into lines and keeps the events: lines that start with the nonce and
+    /// parse. Over-long lines, other text and garbage are dropped. Nothing after Done is read.
+    /// </summary>
+    private sealed class EventReader(string nonce)
     {
-        private long _offset;
-        private string _partial = "";
-        public List<WorkerEvent> Events { get; } = [];
+        private readonly List<WorkerEvent> _events = [];
+        private readonly List<byte> _line = [];
+        private readonly byte[] _prefix = Encoding.ASCII.GetBytes(nonce + " ");
+        private bool _overlong;
 
-        public int ReadNew()
+        public int Count { get { lock (_events) return _events.Count; } }
+        public bool Finished { get { lock (_events) return _events.Count > 0 && _events[^1].Event == WorkerEventKind.Done; } }
+
+        public IReadOnlyList<WorkerEvent> Snapshot() { lock (_events) return [.. _events]; }
+
+        public void Append(byte[] buffer, int count)
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            stream.Seek(_offset, SeekOrigin.Begin);
-            var text = _partial + new StreamReader(stream, Encoding.UTF8).ReadToEnd();
-            _offset = stream.Position;
-            var lines = text.Split('\n');
-            _partial = lines[^1]; // an unfinished line waits for the next read
-            var before = Events.Count;
-            foreach (var line in lines[..^1].Where(l => l.Length > 0))
-                if (JsonSerializer.Deserialize<WorkerEvent>(line, WorkerJson.Options) is { } e) Events.Add(e);
-            return Events.Count - before;
+            for (var i = 0; i < count; i++)
+            {
+                var b = buffer[i];
+                if (b == (byte)'\n') { Complete(); continue; }
+                if (_line.Count >= MaxEventChars) { _overlong = true; continue; }
+                _line.Add(b);
+            }
+        }
+
+        private void Complete()
+        {
+            var line = _line.ToArray();
+            var overlong = _overlong;
+            _line.Clear();
+            _overlong = false;
+            if (overlong || Finished || line.Length < _prefix.Length || !line.AsSpan(0, _prefix.Length).SequenceEqual(_prefix)) return;
+            try
+            {
+                if (JsonSerializer.Deserialize<WorkerEvent>(line.AsSpan(_prefix.Length), WorkerJson.Options) is { } e)
+                    lock (_events) _events.Add(e);
+            }
+            catch (JsonException) { }
         }
     }
 
@@ -139,8 +193,9 @@ public static class WorkerProcess
         private readonly StringBuilder _text = new();
         private long _dropped;
 
-        public void Append(string chunk)
+        public void Append(byte[] buffer, int count)
         {
+            var chunk = Encoding.UTF8.GetString(buffer, 0, count);
             lock (_text)
             {
                 var room = Math.Clamp(max - _text.Length, 0, chunk.Length);
@@ -155,3 +210,6 @@ public static class WorkerProcess
         }
     }
 }
+
+/// <summary>What a sandboxed worker may read besides the runtime and the kit: single files and folders.</summary>
+public sealed record WorkerSandbox(IReadOnlyList<string> Files, IReadOnlyList<string> Folders);

@@ -55,6 +55,15 @@ public sealed class Notebook
         return new Notebook(path, root);
     }
 
+    /// <summary>Replaces the cell list (the grader's attack tests build hostile notebooks with it).</summary>
+    public void SetCells(IEnumerable<Cell> cells)
+    {
+        var array = new JsonArray();
+        foreach (var cell in cells) array.Add(cell.Json.Parent is null ? cell.Json : cell.Json.DeepClone());
+        _root["cells"] = array;
+        Cells = array.Select(c => new Cell(c!.AsObject())).ToList();
+    }
+
     public Notebook Clone(string path) => new(path, _root.DeepClone().AsObject());
 
     /// <summary>The file text as VS Code writes it: keys sorted, one-space indent, final newline.</summary>

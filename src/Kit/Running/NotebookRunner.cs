@@ -20,7 +20,7 @@ public sealed record NotebookReport(string Path, IReadOnlyList<CellReport> Cells
 /// into the cells. Like Run All it stops at the first unexpected failure; a cell tagged
 /// <c>raises-exception</c> (Jupyter's convention) must fail, and running goes on after it.
 /// </summary>
-public sealed class NotebookRunner(TimeSpan cellTimeout)
+public sealed class NotebookRunner(TimeSpan cellTimeout, Func<string, ICellKernel>? startKernel = null)
 {
     public const string RaisesException = "raises-exception";
 
@@ -36,7 +36,7 @@ public sealed class NotebookRunner(TimeSpan cellTimeout)
 
     private NotebookReport RunCells(Notebook notebook, Action<CellReport>? progress)
     {
-        var kernel = new ScriptKernel(notebook.Directory);
+        using var kernel = (startKernel ?? (directory => new ScriptKernel(directory)))(notebook.Directory);
         var reports = new List<CellReport>();
         var stopped = false;
         var started = DateTime.UtcNow;
@@ -53,7 +53,7 @@ public sealed class NotebookRunner(TimeSpan cellTimeout)
         return new NotebookReport(notebook.Path, reports, DateTime.UtcNow - started);
     }
 
-    private CellReport RunCell(ScriptKernel kernel, Notebook notebook, Cell cell, int number)
+    private CellReport RunCell(ICellKernel kernel, Notebook notebook, Cell cell, int number)
     {
         if (!CellKernel.IsCSharp(cell, notebook))
             return new CellReport(number, CellOutcome.Skipped, TimeSpan.Zero, $"cell of the '{CellKernel.Of(cell, notebook)}' kernel skipped");

@@ -14,12 +14,36 @@ public static class RunCommand
         var paths = new Argument<string[]>("paths") { Description = "Notebooks or folders (default: notebooks/ and solutions/).", Arity = ArgumentArity.ZeroOrMore };
         var noWrite = new Option<bool>("--no-write") { Description = "Only check: do not write outputs back into the notebooks." };
         var timeout = Cli.TimeoutOption(120);
-        var command = new Command("run", "Run notebooks' C# cells in order, as the .NET Interactive kernel would.") { paths, noWrite, timeout };
-        command.SetAction(r => Run(r.GetValue(paths) ?? [], !r.GetValue(noWrite), TimeSpan.FromSeconds(r.GetValue(timeout))));
+        var kernel = new Option<string>("--kernel")
+        {
+            Description = "Which kernel runs the cells: 'kit' (in this process, fast) or 'dotnet-interactive' (the real .NET Interactive kernel, as VS Code starts it).",
+            DefaultValueFactory = _ => KitKernel,
+        };
+        kernel.AcceptOnlyFromAmong(KitKernel, RealKernel);
+        var kernelPath = new Option<string?>("--kernel-path") { Description = "The dotnet-interactive executable (default: .tools/dotnet-interactive above the current folder, else PATH)." };
+        var command = new Command("run", "Run notebooks' C# cells in order, as the .NET Interactive kernel does.") { paths, noWrite, timeout, kernel, kernelPath };
+        command.SetAction(r =>
+        {
+            string? realKernel = null;
+            if (r.GetValue(kernel) == RealKernel)
+            {
+                try { realKernel = InteractiveKernel.Locate(r.GetValue(kernelPath), Environment.CurrentDirectory); }
+                catch (Scripting.KernelException e)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                    return 2;
+                }
+            }
+            return Run(r.GetValue(paths) ?? [], !r.GetValue(noWrite), TimeSpan.FromSeconds(r.GetValue(timeout)), realKernel);
+        });
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> paths, bool write, TimeSpan timeout)
+    public const string KitKernel = "kit";
+    public const string RealKernel = "dotnet-interactive";
+
+    /// <summary>Runs the notebooks; <paramref name="realKernel"/> is the dotnet-interactive executable to run the cells in, or null for the kit's own kernel.</summary>
+    public static int Run(IReadOnlyList<string> paths, bool write, TimeSpan timeout, string? realKernel = null)
     {
         var explicitPaths = paths.Count > 0;
         var (files, missing) = NotebookFiles.Find(explicitPaths ? paths : DefaultPaths);
@@ -35,7 +59,9 @@ public static class RunCommand
             return 0;
         }
 
-        var runner = new NotebookRunner(timeout);
+        var runner = realKernel is null
+            ? new NotebookRunner(timeout)
+            : new NotebookRunner(timeout, directory => new InteractiveKernel(directory, realKernel));
         var reports = new List<NotebookReport>();
         var unreadable = new List<string>();
         foreach (var file in files)
@@ -50,7 +76,13 @@ public static class RunCommand
             }
             AnsiConsole.MarkupLineInterpolated($"[bold]{file}[/]");
             var codeCells = notebook.Cells.Count(c => c.IsCode);
-            var report = runner.Run(notebook, cell => PrintCell(cell, codeCells));
+            NotebookReport report;
+            try { report = runner.Run(notebook, cell => PrintCell(cell, codeCells)); }
+            catch (Scripting.KernelException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                return 2;
+            }
             reports.Add(report);
             if (write) notebook.Save();
         }

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Reflection;
-using Microsoft.FSharp.Core;
 
 namespace Kit.Scripting;
 
@@ -10,8 +9,9 @@ namespace Kit.Scripting;
 /// Turns a value into the mime bundle the .NET Interactive kernel would show: text/html and
 /// text/plain. Types can bring their own formatters without referencing .NET Interactive by
 /// carrying an attribute class named <c>TypeFormatterSourceAttribute</c> (matched by name,
-/// as the kernel does); Plotly.NET charts get HTML once a notebook references
-/// Plotly.NET.Interactive.
+/// as the kernel does). A string shown with explicit MIME types is formatted as the kernel formats
+/// strings: text/plain as it is, text/html escaped, application/json quoted, and any other type is
+/// the kernel's error ("No formatter is registered for MIME type ...").
 /// </summary>
 public sealed class DisplayFormatter
 {
@@ -21,12 +21,12 @@ public sealed class DisplayFormatter
 
     private static readonly ConcurrentDictionary<Type, TypeFormatters?> SourceCache = new();
 
-    public bool PlotlyCharts { get; set; }
+    public const string Json = "application/json";
 
     public IReadOnlyDictionary<string, string> Format(object? value, IReadOnlyList<string>? mimeTypes = null)
     {
         if (value is string s && mimeTypes is { Count: > 0 })
-            return mimeTypes.ToDictionary(m => m, _ => s);
+            return mimeTypes.Distinct().ToDictionary(m => m, m => StringAs(s, m));
 
         var custom = value is null ? null : SourceCache.GetOrAdd(value.GetType(), FindFormatters);
         var wanted = (mimeTypes is { Count: > 0 } ? mimeTypes : custom?.Preferred ?? [Html]).Append(Plain).Distinct();
@@ -36,21 +36,21 @@ public sealed class DisplayFormatter
         return bundle;
     }
 
-    private string Builtin(object? value, string mime)
+    private static string Builtin(object? value, string mime)
     {
-        if (mime == Html && PlotlyCharts && value is Plotly.NET.GenericChart chart)
-            return ChartHtml(chart);
         var text = PlainText(value);
-        return mime == Html ? $"<div class=\"dni-plaintext\"><pre>{WebUtility.HtmlEncode(text)}</pre></div>" : text;
+        return mime == Html ? PlainHtml(text) : text;
     }
 
-    // As Plotly.NET.Interactive does: the chart's own HTML, loading plotly.js from its CDN with require.js.
-    private static string ChartHtml(Plotly.NET.GenericChart chart)
+    private static string PlainHtml(string text) => $"<div class=\"dni-plaintext\"><pre>{WebUtility.HtmlEncode(text)}</pre></div>";
+
+    private static string StringAs(string s, string mime) => mime switch
     {
-        var plotlyJs = Plotly.NET.PlotlyJSReference.NewRequire($"https://cdn.plot.ly/plotly-{Globals.PLOTLYJS_VERSION}.min");
-        var withRequire = Plotly.NET.Chart.withDisplayOptionsStyle(null, null, null, null, null, null, FSharpOption<Plotly.NET.PlotlyJSReference>.Some(plotlyJs));
-        return Plotly.NET.GenericChart.toChartHTML(withRequire.Invoke(chart));
-    }
+        Plain => s,
+        Html => PlainHtml(s),
+        Json => System.Text.Json.JsonSerializer.Serialize(s, new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }),
+        _ => throw new ArgumentException($"No formatter is registered for MIME type {mime}."),
+    };
 
     public static string PlainText(object? value) => value switch
     {

@@ -4,28 +4,27 @@ namespace Kit.Scripting;
 
 /// <summary>
 /// The NuGet packages a notebook may ask for with <c>#r "nuget: Name, Version"</c>. The kit
-/// cannot download packages, so it serves the ones it carries itself; Plotly.NET.Interactive
-/// (the kernel extension that renders charts) maps to the kit's own chart formatter, and ILGPU
-/// (for Adjoint.Gpu) is the version Adjoint.Gpu is built with.
+/// cannot download packages, so it serves the ones it carries itself: ILGPU (for Adjoint.Gpu), the
+/// version Adjoint.Gpu is built with. Plotly.NET 6 is refused with the reason: in the real kernel it
+/// fails at the first chart (it needs FSharp.Core 10.1, the kernel has 10.0 loaded), and kit run must
+/// fail where the kernel does. The course's charts (<c>Course.Charts</c>) run Plotly.NET in a load
+/// context of their own.
 /// </summary>
 public static class PackageCatalog
 {
-    public sealed record Package(string Name, string CarriedVersion, IReadOnlyList<Assembly> Assemblies, bool EnablesCharts);
+    public sealed record Package(string Name, string CarriedVersion, IReadOnlyList<Assembly> Assemblies);
+
+    private static readonly string[] PlotlyPackages = ["Plotly.NET", "Plotly.NET.CSharp", "Plotly.NET.Interactive"];
 
     private static readonly Lazy<IReadOnlyDictionary<string, Package>> Known = new(() =>
     {
-        var plotly = WithDependencies(typeof(Plotly.NET.GenericChart).Assembly);
-        var csharp = plotly.Prepend(typeof(Plotly.NET.CSharp.Chart).Assembly).ToList();
         var ilgpu = WithDependencies(typeof(ILGPU.Context).Assembly);
         var algorithms = WithDependencies(typeof(ILGPU.Algorithms.XMath).Assembly);
         return new[]
         {
-            new Package("Plotly.NET", Version(plotly[0]), plotly, EnablesCharts: false),
-            new Package("Plotly.NET.CSharp", Version(csharp[0]), csharp, EnablesCharts: false),
-            new Package("Plotly.NET.Interactive", "any", plotly, EnablesCharts: true),
             // For Adjoint.Gpu: the kit carries the ILGPU it is built with.
-            new Package("ILGPU", Version(ilgpu[0]), ilgpu, EnablesCharts: false),
-            new Package("ILGPU.Algorithms", Version(algorithms[0]), algorithms, EnablesCharts: false),
+            new Package("ILGPU", Version(ilgpu[0]), ilgpu),
+            new Package("ILGPU.Algorithms", Version(algorithms[0]), algorithms),
         }.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
     });
 
@@ -35,6 +34,11 @@ public static class PackageCatalog
     public static Package Resolve(string name) =>
         Known.Value.TryGetValue(name, out var package)
             ? package
+            : PlotlyPackages.Contains(name, StringComparer.OrdinalIgnoreCase)
+            ? throw new KernelException(
+                $"'{name}' does not work in the .NET Interactive kernel: Plotly.NET 6 needs FSharp.Core 10.1 and the kernel has " +
+                "FSharp.Core 10.0 loaded. Use the course's charts (Course.Charts: Bars, LogLog, Heatmap, MatrixHeatmap), " +
+                "which run Plotly.NET in a load context of their own.")
             : throw new KernelException(
                 $"NuGet package '{name}' is not available: kit run cannot download packages and carries only " +
                 $"{string.Join(", ", Known.Value.Keys)}.");

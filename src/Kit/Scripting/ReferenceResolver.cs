@@ -21,8 +21,43 @@ internal sealed class ReferenceResolver(string baseDirectory) : MetadataReferenc
         var folder = baseFilePath is null ? baseDirectory : Path.GetDirectoryName(baseFilePath) ?? baseDirectory;
         var path = Path.GetFullPath(reference, folder);
         if (!File.Exists(path)) return _fallback.ResolveReference(reference, baseFilePath, properties);
+        RequireDependenciesBeside(path);
         var assembly = LoadOnce(path);
         return [MetadataReference.CreateFromFile(assembly.Location, properties)];
+    }
+
+    /// <summary>
+    /// The real kernel resolves a <c>#r "x.dll"</c>'s dependencies only from the .NET shared framework
+    /// and x.dll's own folder (it fails with FileNotFoundException at first use otherwise). This
+    /// process has the kit's own copies loaded and would not fail, so check the rule here.
+    /// </summary>
+    private static void RequireDependenciesBeside(string path)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        var framework = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator)
+            .Where(p => p.Contains($"{Path.DirectorySeparatorChar}shared{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<string>([path]);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (pending.TryPop(out var file))
+        {
+            if (!seen.Add(file)) continue;
+            using var stream = File.OpenRead(file);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            if (!pe.HasMetadata) continue;
+            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            foreach (var handle in metadata.AssemblyReferences)
+            {
+                var name = metadata.GetString(metadata.GetAssemblyReference(handle).Name);
+                if (framework.Contains(name) || name is "netstandard" or "mscorlib") continue;
+                var beside = Path.Combine(folder, name + ".dll");
+                if (File.Exists(beside)) pending.Push(beside);
+                else throw new KernelException(
+                    $"#r \"{path}\": {Path.GetFileName(file)} needs {name}.dll, which is neither part of .NET nor beside it in {folder}. " +
+                    "The notebook kernel loads a #r'd DLL's dependencies only from its own folder: build the project with " +
+                    "<CopyLocalLockFileAssemblies>true</CopyLocalLockFileAssemblies>, or #r \"nuget: ...\" the package first.");
+            }
+        }
     }
 
     public static Assembly LoadOnce(string path)

@@ -13,7 +13,7 @@ namespace Kit.Scripting;
 /// One kernel serves one notebook; the working directory is the notebook's folder while a
 /// cell runs (notebooks use relative paths, as in the real kernel).
 /// </summary>
-public sealed class ScriptKernel
+public sealed class ScriptKernel : ICellKernel
 {
     public static readonly string[] DefaultUsings =
         ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
@@ -40,12 +40,16 @@ public sealed class ScriptKernel
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithAllowUnsafe(true);
         ConsoleRouter.Install();
+        Course.PlotlyHost.StartDocument(); // a new notebook: its first chart carries plotly.js again
         // Start the script state now: the first compilation loads and JITs Roslyn (seconds on a
         // busy machine), which must not count against the first cell's time limit.
         _state = CSharpScript.Create("", _options, typeof(ScriptGlobals)).RunAsync(new ScriptGlobals()).GetAwaiter().GetResult();
     }
 
     public long MaxOutputChars { get; }
+
+    /// <summary>Nothing to release: the cells ran in this process.</summary>
+    public void Dispose() { }
 
     /// <summary>Runs one cell. After a timeout the runaway cell cannot be stopped inside this
     /// process, so the kernel refuses further cells (callers stop the notebook there).</summary>
@@ -116,7 +120,6 @@ public sealed class ScriptKernel
     {
         var package = PackageCatalog.Resolve(name);
         _options = _options.AddReferences(package.Assemblies);
-        if (package.EnablesCharts) _formatter.PlotlyCharts = true;
         var shown = version ?? package.CarriedVersion;
         outputs.Add(Outputs.DisplayData(new Dictionary<string, string>
         {
@@ -145,7 +148,7 @@ public sealed class ScriptKernel
         e.ToString().Split('\n').Select(l => l.TrimEnd('\r'))
             .TakeWhile(l => !l.StartsWith("--- End of stack trace", StringComparison.Ordinal) && !l.Contains("Microsoft.CodeAnalysis.Scripting"));
 
-    private static IEnumerable<MetadataReference> FrameworkReferences()
+    internal static IEnumerable<MetadataReference> FrameworkReferences()
     {
         var framework = Path.GetDirectoryName(typeof(object).Assembly.Location);
         var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);

@@ -87,6 +87,20 @@ public class RenderingTests
     }
 
     [Fact]
+    public void A_notebook_shows_a_graph_as_svg_and_a_traced_program_as_its_listing()
+    {
+        // The kernel escapes a string shown as text/html, so graphs must reach it as image/svg+xml.
+        var graph = Reverse().Graph;
+        Assert.Equal(["image/svg+xml", "text/plain"], Formatter.GetPreferredMimeTypesFor(graph.GetType()));
+        Assert.Equal(graph.ToSvg(), graph.ToDisplayString("image/svg+xml"));
+
+        var program = Ad.MakeGraph((Tensor x) => Sum(Sin(x) * x))(Array(1.0, 2.0));
+        Assert.Equal(["text/plain"], Formatter.GetPreferredMimeTypesFor(program.GetType()));
+        Assert.Equal(program.ToString(), program.ToDisplayString("text/plain"));
+        Assert.Contains("sin", program.ToDisplayString("text/plain"));
+    }
+
+    [Fact]
     public void A_notebook_shows_small_tensors_in_full_and_large_ones_summarised()
     {
         var small = Array(new[,] { { 1.0, 2.0 }, { 3.0, 4.5 } });

@@ -43,11 +43,12 @@ public sealed class SquaresExercise : IDisposable
     public string CorrectExcept(string name, string id, string code) =>
         Submission(name, new Dictionary<string, string>(CorrectAnswers) { [id] = code });
 
-    public static WorkerLimits Limits(double cellTimeoutSeconds = 20) => new(
-        TimeSpan.FromSeconds(cellTimeoutSeconds), 512L * 1024 * 1024, 10_000, TimeSpan.FromSeconds(cellTimeoutSeconds + 15));
+    /// <summary>Limits in CPU time per cell: a loaded machine slows the wall clock, not these.</summary>
+    public static WorkerLimits Limits(double cellTimeoutSeconds = 20) =>
+        WorkerLimits.For(TimeSpan.FromSeconds(cellTimeoutSeconds), 512L * 1024 * 1024, 10_000);
 
-    public GradeReport Grade(string submission, double cellTimeoutSeconds = 20) =>
-        new Grader(Limits(cellTimeoutSeconds)).Grade(submission, Solution);
+    public GradeReport Grade(string submission, double cellTimeoutSeconds = 20, GradeOptions? options = null) =>
+        new Grader(Limits(cellTimeoutSeconds), options).Grade(submission, Solution);
 
     public void Dispose() => Folder.Dispose();
 }

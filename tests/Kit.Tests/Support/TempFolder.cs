@@ -16,11 +16,13 @@ public sealed class TempFolder : IDisposable
     }
 
     /// <summary>Copies the kit's Course.dll here, so fixture notebooks can <c>#r "Course.dll"</c>.</summary>
+    /// <summary>Copies Course.dll with the dependencies the kernel needs beside it (as the build puts them).</summary>
     public void AddCourseDll(string relativeFolder = "")
     {
-        var target = System.IO.Path.Combine(Path, relativeFolder, "Course.dll");
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-        File.Copy(typeof(Course.Check).Assembly.Location, target, overwrite: true);
+        var source = System.IO.Path.GetDirectoryName(typeof(Course.Check).Assembly.Location)!;
+        var target = Directory.CreateDirectory(System.IO.Path.Combine(Path, relativeFolder)).FullName;
+        foreach (var name in new[] { "Course", "Adjoint", "System.Numerics.Tensors" })
+            File.Copy(System.IO.Path.Combine(source, name + ".dll"), System.IO.Path.Combine(target, name + ".dll"), overwrite: true);
     }
 
     public void Dispose()
