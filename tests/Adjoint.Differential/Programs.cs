@@ -38,6 +38,15 @@ internal sealed record RandomProgram(int Id, bool Pixels, Tensor X, Tensor Y, Te
         "max" => Max(a[0], n.Ints.Length == 0 ? null : n.Ints[0], n.Flag),
         "mean" => Mean(a[0], n.Ints.Length == 0 ? null : n.Ints[0], n.Flag),
         "matmul" => MatMul(a[0], a[1]), "dot" => Dot(a[0], a[1]),
+        // issue 15's numpy functions (non-pixel programs only: they have no lane form)
+        "log1p" => Log1p(a[0]), "expm1" => Expm1(a[0]), "log2" => Log2(a[0]), "log10" => Log10(a[0]), "exp2" => Exp2(a[0]),
+        "sinh" => Sinh(a[0]), "cosh" => Cosh(a[0]), "arcsin" => Arcsin(a[0]), "arccos" => Arccos(a[0]), "arctan" => Arctan(a[0]),
+        "arcsinh" => Arcsinh(a[0]), "arccosh" => Arccosh(a[0]), "arctanh" => Arctanh(a[0]), "erf" => Erf(a[0]),
+        "sigmoid" => Sigmoid(a[0]), "softplus" => Softplus(a[0]),
+        "cumsum" => Cumsum(a[0], n.Ints[0]), "flip" => Flip(a[0], n.Ints[0]), "softmax" => Softmax(a[0], n.Ints[0]),
+        "logsumexp" => Logsumexp(a[0], n.Ints.Length == 0 ? null : n.Ints[0]),
+        "prod" => Prod(a[0], n.Ints.Length == 0 ? null : n.Ints[0]),
+        "var" => Var(a[0], n.Ints.Length == 0 ? null : n.Ints[0]),
         _ => throw new ArgumentException(n.Op),
     };
 }
@@ -56,6 +65,9 @@ internal sealed class Generator(int seed)
     private static readonly string[] Comparisons = ["lt", "le", "gt", "ge", "eq", "ne"];
     private static readonly string[] Structural = ["reshape", "broadcast", "transpose", "slice", "concat", "stack", "index"];
     private static readonly string[] Reductions = ["sum", "max", "mean"];
+    private static readonly string[] ToolboxUnary = ["log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh", "arcsin", "arccos", "arctan",
+                                                     "arcsinh", "arccosh", "arctanh", "erf", "sigmoid", "softplus"];
+    private static readonly string[] ToolboxAxis = ["cumsum", "flip", "softmax", "logsumexp", "prod", "var"];
     private static readonly int[][] SmallShapes = [[3], [2, 3], [4], [2, 2]];
 
     public RandomProgram Next(int id)
@@ -126,7 +138,7 @@ internal sealed class Generator(int seed)
     private Node? Candidate(List<Tensor> values, bool pixels)
     {
         int Pick() => random.NextDouble() < 0.5 ? values.Count - 1 : random.Next(values.Count);
-        string kind = Choose<string>(pixels ? ["unary", "binary", "binary", "where", "compare"] : ["unary", "unary", "binary", "binary", "where", "compare", "structural", "structural", "reduction", "matmul"]);
+        string kind = Choose<string>(pixels ? ["unary", "binary", "binary", "where", "compare"] : ["unary", "unary", "binary", "binary", "where", "compare", "structural", "structural", "reduction", "matmul", "toolbox"]);
         int a = Pick(), b = Pick();
         var s = values[a].Shape;
         return kind switch
@@ -142,6 +154,10 @@ internal sealed class Generator(int seed)
                 : new Node(Choose(Reductions), [a], [random.Next(s.Length)], Flag: random.Next(2) == 0),
             "matmul" => new Node(random.Next(2) == 0 ? "matmul" : "dot", [a, b], []),
             "structural" => StructuralNode(a, b, s),
+            "toolbox" => random.Next(2) == 0 ? new Node(Choose(ToolboxUnary), [a], [])
+                : s.Length == 0 ? null
+                : Choose(ToolboxAxis) is var op && op is "logsumexp" or "prod" or "var" && random.Next(3) == 0 ? new Node(op, [a], [])
+                : new Node(op, [a], [random.Next(s.Length)]),
             _ => null,
         };
     }
@@ -182,7 +198,11 @@ internal sealed class Generator(int seed)
             "log" or "sqrt" => Min(a[0]) > 0.1,
             "pow_const" => n.Real == Math.Floor(n.Real) ? Min(Abs(a[0])) > 0.2 : Min(a[0]) > 0.1,
             "abs" or "sign" => Min(Abs(a[0])) > Margin,
-            "exp" => Largest(a[0]) < 4,
+            "exp" or "expm1" or "exp2" or "sinh" or "cosh" => Largest(a[0]) < 4,
+            "log1p" => Min(a[0]) > -0.9,
+            "log2" or "log10" => Min(a[0]) > 0.1,
+            "arcsin" or "arccos" or "arctanh" => Largest(a[0]) < 0.9,
+            "arccosh" => Min(a[0]) > 1.1,
             "tan" => Min(Abs(Cos(a[0]))) > 0.3,
             "div" => Min(Abs(a[1])) > 0.2,
             "pow" => Min(a[0]) > 0.2 && Largest(a[1]) < 3,

@@ -31,7 +31,12 @@ def apply(node, a):
     op, ints = node["op"], node["ints"]
     unary = {"neg": torch.neg, "exp": torch.exp, "log": torch.log, "sin": torch.sin, "cos": torch.cos,
              "tan": torch.tan, "tanh": torch.tanh, "sqrt": torch.sqrt, "abs": torch.abs, "sign": torch.sign,
-             "square": lambda x: x * x}
+             "square": lambda x: x * x,
+             # issue 15's numpy functions
+             "log1p": torch.log1p, "expm1": torch.expm1, "log2": torch.log2, "log10": torch.log10, "exp2": torch.exp2,
+             "sinh": torch.sinh, "cosh": torch.cosh, "arcsin": torch.asin, "arccos": torch.acos, "arctan": torch.atan,
+             "arcsinh": torch.asinh, "arccosh": torch.acosh, "arctanh": torch.atanh, "erf": torch.erf,
+             "sigmoid": torch.sigmoid, "softplus": lambda x: torch.nn.functional.softplus(x, threshold=1e9)}
     binary = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow": torch.pow,
               "maximum": torch.maximum, "minimum": torch.minimum, "hypot": torch.hypot}
     compare = {"lt": torch.lt, "le": torch.le, "gt": torch.gt, "ge": torch.ge, "eq": torch.eq, "ne": torch.ne}
@@ -66,6 +71,17 @@ def apply(node, a):
         if axis is None:
             return reduce[op](a[0])
         return reduce[op](a[0], dim=axis, keepdim=node["flag"])
+    if op == "cumsum":
+        return torch.cumsum(a[0], dim=axis)
+    if op == "flip":
+        return torch.flip(a[0], dims=[axis])
+    if op == "softmax":
+        return torch.softmax(a[0], dim=axis)
+    if op in ("logsumexp", "prod"):
+        f = torch.logsumexp if op == "logsumexp" else torch.prod
+        return f(a[0].reshape(-1), dim=0) if axis is None else f(a[0], dim=axis)
+    if op == "var":
+        return torch.var(a[0], unbiased=False) if axis is None else torch.var(a[0], dim=axis, unbiased=False)
     if op == "matmul":
         return torch.matmul(a[0], a[1])
     if op == "dot":

@@ -8,7 +8,7 @@ namespace Adjoint.Tests;
 /// Property-based tests: every primitive and Np function passes <see cref="Ad.CheckGrads(Func{Tensor[], Tensor}, Tensor[], int, string[], double, double, double, int)"/>
 /// to order 2 in forward and reverse mode at random points of a domain where it is smooth.
 /// </summary>
-public class CheckGradsPropertyTests
+public partial class CheckGradsPropertyTests
 {
     private const int Iterations = 12;
 
@@ -171,8 +171,12 @@ public class CheckGradsPropertyTests
             c[$"minimum {shapes}"] = ApartPair(Minimum, a, b);
             c[$"hypot {shapes}"] = Binary(Hypot, AwayFromZero(a), AwayFromZero(b));
         }
+        AddToolboxCases(c);
         return c;
     }
+
+    /// <summary>The numpy functions and transformations of issue 15 (Toolbox/ToolboxPropertyCases.cs).</summary>
+    static partial void AddToolboxCases(Dictionary<string, Case> c);
 
     public static TheoryData<string> Names => new(Cases.Keys);
 

@@ -58,6 +58,15 @@ internal abstract class Primitive
     /// </summary>
     public virtual Lane? Lane => null;
 
+    /// <summary>Whether each output element is computed from the broadcast input elements at its position (Vmap lines such operands up by rank).</summary>
+    public virtual bool IsElementWise => Lane is not null;
+
+    /// <summary>
+    /// For Vmap: the operation on inputs that carry a batch on a new leading axis where <paramref name="batched"/>[i], given
+    /// them as they are; null (the default) when this primitive already treats extra leading axes as batch axes.
+    /// </summary>
+    internal virtual Primitive? Batched(bool[] batched) => null;
+
     /// <summary>Whether the output has derivatives at all (false for comparisons).</summary>
     public virtual bool IsDifferentiable => true;
 
