@@ -1,3 +1,4 @@
+using Adjoint.Execution;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -11,7 +12,7 @@ namespace Adjoint.Gpu;
 internal sealed class DeviceProgram : IDisposable
 {
     private readonly GpuBackend backend;
-    private readonly Graph graph;
+    private readonly PixelProgram pixels;
     private readonly ProgramBuilder plan;
     private readonly Layout layout;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> memory;
@@ -19,10 +20,10 @@ internal sealed class DeviceProgram : IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> maps;
     private readonly double[] uniforms;
 
-    public DeviceProgram(GpuBackend backend, Graph graph)
+    public DeviceProgram(GpuBackend backend, PixelProgram pixels)
     {
-        (this.backend, this.graph) = (backend, graph);
-        plan = new ProgramBuilder(graph);
+        (this.backend, this.pixels) = (backend, pixels);
+        plan = new ProgramBuilder(pixels);
         // A graph with few pixels (one, when everything runs as one "pixel") needs no wide tiles of scratch.
         int threads = backend.Threads, tile = (int)Math.Min(backend.Tile, Math.Max(1, plan.Pixels));
         long scratchBase = plan.UniformBase + plan.UniformLength;
@@ -56,54 +57,50 @@ internal sealed class DeviceProgram : IDisposable
         }
         if (plan.Program.Count > 0) program.View.CopyFromCPU(plan.Program.ToArray());
         if (plan.Maps.Count > 0) maps.View.CopyFromCPU(plan.Maps.ToArray());
-        foreach (var (tensor, offset) in plan.Constants)
-            memory.View.SubView(offset, tensor.Size).CopyFromCPU(tensor.Data);
+        foreach (var (data, offset) in plan.Constants)
+            memory.View.SubView(offset, data.Length).CopyFromCPU(data);
         uniforms = [.. plan.UniformConstants];
     }
 
     private static string Megabytes(long doubles) => $"{doubles * sizeof(double) / 1e6:F1} MB";
 
-    /// <summary>Prologue on the host, the pixels on the device, the reductions combined, then the epilogue.</summary>
+    /// <summary>Steps before the pixels on the host, the pixels on the device, the reductions combined, then the steps after.</summary>
     public Tensor[] Run(Tensor[] args)
     {
-        var values = new Dictionary<Graph.Variable, Tensor>();
-        for (int i = 0; i < graph.Inputs.Length; i++) values[graph.Inputs[i]] = args[i];
-        Tensor Value(object atom) => atom as Tensor ?? values[(Graph.Variable)atom];
+        var values = new Dictionary<PixelValue, Tensor>();
+        for (int i = 0; i < pixels.Inputs.Count; i++) values[pixels.Inputs[i]] = args[i];
+        Tensor Value(PixelValue v) => v.Constant ?? values[v];
 
-        for (int e = 0; e < graph.Equations.Length; e++)
-            if (plan.Phases[e] == PixelPlan.Phase.Prologue) Evaluate(e, values);
-
+        RunOnHost(PixelPhase.Before, values, Value);
         if (layout.Instructions > 0)
         {
             // Per call: the uniforms the host computed and the inputs over the pixels.
-            foreach (var (atom, offset) in plan.UniformValues) Value(atom).Data.CopyTo(uniforms, offset);
+            foreach (var (value, offset) in plan.UniformValues) Value(value).ToArray().CopyTo(uniforms, offset);
             if (uniforms.Length > 0) memory.View.SubView(plan.UniformBase, uniforms.Length).CopyFromCPU(uniforms);
             foreach (var (input, offset) in plan.Inputs)
-                memory.View.SubView(offset, args[input].Size).CopyFromCPU(args[input].Data);
+                memory.View.SubView(offset, args[input].Size).CopyFromCPU(args[input].ToArray());
 
             backend.Launch(memory.View, program.View, maps.View, layout);
 
             var results = new double[plan.PartialWidth];
             if (results.Length > 0) memory.View.SubView(layout.ResultBase, results.Length).CopyToCPU(results);
-            foreach (var (eq, offset) in plan.Reductions)
-                values[eq.Output] = new Tensor(eq.Output.Shape, results[offset..(offset + Shapes.Size(eq.Output.Shape))]);
+            foreach (var (step, offset) in plan.Reductions)
+                values[step.Output] = Np.Array(results[offset..(offset + step.Output.PixelCount)], step.Output.Shape);
             foreach (var (v, offset) in plan.Outputs)
             {
-                var data = new double[Shapes.Size(v.Shape)];
+                var data = new double[v.PixelCount * pixels.Pixels];
                 memory.View.SubView(offset, data.Length).CopyToCPU(data);
-                values[v] = new Tensor(v.Shape, data);
+                values[v] = Np.Array(data, v.Shape);
             }
         }
-
-        for (int e = 0; e < graph.Equations.Length; e++)
-            if (plan.Phases[e] == PixelPlan.Phase.Epilogue) Evaluate(e, values);
-        return graph.Outputs.Select(Value).ToArray();
+        RunOnHost(PixelPhase.After, values, Value);
+        return pixels.Outputs.Select(Value).ToArray();
     }
 
-    private void Evaluate(int e, Dictionary<Graph.Variable, Tensor> values)
+    private void RunOnHost(PixelPhase phase, Dictionary<PixelValue, Tensor> values, Func<PixelValue, Tensor> value)
     {
-        var eq = graph.Equations[e];
-        values[eq.Output] = eq.Primitive.Eval(eq.Inputs.Select(a => a as Tensor ?? values[(Graph.Variable)a]).ToArray(), eq.Output.Shape);
+        foreach (var step in pixels.Steps)
+            if (step.Phase == phase) values[step.Output] = pixels.Evaluate(step, step.Inputs.Select(value).ToArray());
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Adjoint.Execution;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Runtime;
@@ -124,7 +125,7 @@ public sealed class GpuBackend : IDisposable
         lock (gate)
         {
             ThrowIfDisposed();
-            program = new DeviceProgram(this, graph);
+            program = new DeviceProgram(this, Plan(graph));
             programs.Add(program);
         }
         return args =>
@@ -135,6 +136,12 @@ public sealed class GpuBackend : IDisposable
                 return program.Run(args);
             }
         };
+    }
+
+    private static PixelProgram Plan(Graph graph)
+    {
+        try { return PixelProgram.Plan(graph); }
+        catch (NotSupportedException e) { throw new NotSupportedException($"Adjoint.Gpu cannot run this graph on the device: {e.Message} Use Ad.Jit (CPU) for this function.", e); }
     }
 
     private void ThrowIfDisposed()

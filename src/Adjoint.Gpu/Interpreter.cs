@@ -1,3 +1,4 @@
+using Adjoint.Execution;
 using ILGPU;
 
 namespace Adjoint.Gpu;
@@ -5,12 +6,11 @@ namespace Adjoint.Gpu;
 /// <summary>What one instruction of the device program does (field 0 of each instruction).</summary>
 internal enum OpCode
 {
-    /// <summary>out[k] = f(a[k]) with f the <see cref="LaneCode"/> in field 1 (the primitive's element-wise form).</summary>
-    Unary,
-    /// <summary>out[k] = f(a[k], b[k]).</summary>
-    Binary,
-    /// <summary>out[k] = c[k] ≠ 0 ? a[k] : b[k] (the <c>select</c> primitive).</summary>
-    Select,
+    /// <summary>
+    /// out[k] = f(a[k], b[k], c[k]) with f the <see cref="LaneCode"/> in field 1 (the primitive's element-wise form,
+    /// computed by <see cref="LaneMath.Apply"/>) and as many operands as field <see cref="Interpreter.FArity"/> says.
+    /// </summary>
+    Apply,
     /// <summary>out[k] = 0 for every k (before a pad or a concatenation fills its part).</summary>
     Zero,
     /// <summary>out[dst] = a[src] for every (dst, src) pair in the map: reshape, broadcast, transpose, slice, pad, concatenate.</summary>
@@ -65,7 +65,7 @@ internal static class Interpreter
     public const int Width = 16;
 
     // Fields of an instruction.
-    public const int FOp = 0, FFunction = 1, FCount = 2, FOut = 3, FA = 4, FB = 7, FC = 10, FOutLength = 13;
+    public const int FOp = 0, FFunction = 1, FCount = 2, FOut = 3, FA = 4, FB = 7, FC = 10, FOutLength = 13, FArity = 14;
     // Within an operand: place, base, map.
     public const int OPlace = 0, OBase = 1, OMap = 2;
 
@@ -80,7 +80,7 @@ internal static class Interpreter
         {
             int at = n * Width;
             if (program[at + FOp] != (int)OpCode.Accumulate) continue;
-            double identity = program[at + FFunction] == (int)LaneCode.Max ? double.NegativeInfinity : 0.0;
+            double identity = LaneMath.Start((LaneCode)program[at + FFunction]);
             for (int k = 0; k < program[at + FCount]; k++)
                 memory[layout.PartialBase + (long)t * layout.PartialWidth + program[at + FOut] + k] = identity;
         }
@@ -108,7 +108,7 @@ internal static class Interpreter
         {
             if (op == OpCode.Reduce)
             {
-                double identity = function == LaneCode.Max ? double.NegativeInfinity : 0.0;
+                double identity = LaneMath.Start(function);
                 for (int k = 0; k < program[at + FOutLength]; k++)
                 {
                     long o = ScratchRow(layout, output + k, t);
@@ -122,7 +122,7 @@ internal static class Interpreter
                 long o = ScratchRow(layout, output + dst, t);
                 long a = Row(program, layout, at + FA, src, t, first, out int sa);
                 for (int i = 0; i < length; i++)
-                    memory[o + i] = op == OpCode.Move ? memory[a + i * sa] : Apply(function, memory[o + i], memory[a + i * sa]);
+                    memory[o + i] = op == OpCode.Move ? memory[a + i * sa] : LaneMath.Apply(function, memory[o + i], memory[a + i * sa], 0);
             }
             return;
         }
@@ -132,34 +132,16 @@ internal static class Interpreter
             long a = Row(program, layout, at + FA, Element(program, maps, at + FA, k), t, first, out int sa);
             switch (op)
             {
-                case OpCode.Unary:
+                case OpCode.Apply:
                 {
+                    // Operands past the arity read element 0 of the output row (any place would do: f ignores them).
                     long o = ScratchRow(layout, output + k, t);
-                    for (int i = 0; i < length; i++) memory[o + i] = Apply(function, memory[a + i * sa]);
-                    break;
-                }
-                case OpCode.Binary:
-                {
-                    long o = ScratchRow(layout, output + k, t);
-                    long b = Row(program, layout, at + FB, Element(program, maps, at + FB, k), t, first, out int sb);
-                    // The four arithmetic operations, most of a derivative's work, get loops of their own.
-                    switch (function)
-                    {
-                        case LaneCode.Add: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] + memory[b + i * sb]; break;
-                        case LaneCode.Sub: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] - memory[b + i * sb]; break;
-                        case LaneCode.Mul: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] * memory[b + i * sb]; break;
-                        case LaneCode.Div: for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] / memory[b + i * sb]; break;
-                        default: for (int i = 0; i < length; i++) memory[o + i] = Apply(function, memory[a + i * sa], memory[b + i * sb]); break;
-                    }
-                    break;
-                }
-                case OpCode.Select:
-                {
-                    // Here A is the condition, B the value where it holds, C the value elsewhere.
-                    long o = ScratchRow(layout, output + k, t);
-                    long b = Row(program, layout, at + FB, Element(program, maps, at + FB, k), t, first, out int sb);
-                    long c = Row(program, layout, at + FC, Element(program, maps, at + FC, k), t, first, out int sc);
-                    for (int i = 0; i < length; i++) memory[o + i] = memory[a + i * sa] != 0 ? memory[b + i * sb] : memory[c + i * sc];
+                    int arity = program[at + FArity];
+                    int sb = 0, sc = 0;
+                    long b = arity > 1 ? Row(program, layout, at + FB, Element(program, maps, at + FB, k), t, first, out sb) : o;
+                    long c = arity > 2 ? Row(program, layout, at + FC, Element(program, maps, at + FC, k), t, first, out sc) : o;
+                    for (int i = 0; i < length; i++)
+                        memory[o + i] = LaneMath.Apply(function, memory[a + i * sa], memory[b + i * sb], memory[c + i * sc]);
                     break;
                 }
                 case OpCode.Zero:
@@ -171,10 +153,10 @@ internal static class Interpreter
                 case OpCode.Accumulate:
                 {
                     // Sum (or max) over the tile's pixels first, then into this thread's partial.
-                    double total = function == LaneCode.Max ? double.NegativeInfinity : 0.0;
-                    for (int i = 0; i < length; i++) total = Apply(function, total, memory[a + i * sa]);
+                    double total = LaneMath.Start(function);
+                    for (int i = 0; i < length; i++) total = LaneMath.Apply(function, total, memory[a + i * sa], 0);
                     long p = layout.PartialBase + (long)t * layout.PartialWidth + output + k;
-                    memory[p] = Apply(function, memory[p], total);
+                    memory[p] = LaneMath.Apply(function, memory[p], total, 0);
                     break;
                 }
                 case OpCode.Store:
@@ -202,7 +184,7 @@ internal static class Interpreter
             }
             double total = memory[layout.PartialBase + w];
             for (int t = 1; t < layout.Threads; t++)
-                total = Apply(function, total, memory[layout.PartialBase + (long)t * layout.PartialWidth + w]);
+                total = LaneMath.Apply(function, total, memory[layout.PartialBase + (long)t * layout.PartialWidth + w], 0);
             memory[layout.ResultBase + w] = total;
         }
     }
@@ -228,54 +210,5 @@ internal static class Interpreter
             (int)Place.Uniform => start + m,
             _ => start + m * layout.Pixels + first,
         };
-    }
-
-    /// <summary>The unary functions, as the CPU primitives compute them.</summary>
-    public static double Apply(LaneCode f, double x) => f switch
-    {
-        LaneCode.Neg => -x,
-        LaneCode.Exp => Math.Exp(x),
-        LaneCode.Log => Math.Log(x),
-        LaneCode.Sin => Math.Sin(x),
-        LaneCode.Cos => Math.Cos(x),
-        LaneCode.Tan => Math.Tan(x),
-        LaneCode.Tanh => Math.Tanh(x),
-        LaneCode.Sqrt => Math.Sqrt(x),
-        LaneCode.Abs => Math.Abs(x),
-        LaneCode.Sign => x > 0 ? 1.0 : x < 0 ? -1.0 : x, // keeps ±0 and NaN
-        _ => double.NaN,
-    };
-
-    /// <summary>The binary functions; comparisons give 1.0 or 0.0.</summary>
-    public static double Apply(LaneCode f, double a, double b) => f switch
-    {
-        LaneCode.Add => a + b,
-        LaneCode.Sub => a - b,
-        LaneCode.Mul => a * b,
-        LaneCode.Div => a / b,
-        LaneCode.Pow => Math.Pow(a, b),
-        LaneCode.PowConst => b == 2 ? a * a : b == 1 ? a : Math.Pow(a, b),
-        LaneCode.Max => Math.Max(a, b),
-        LaneCode.Min => Math.Min(a, b),
-        LaneCode.Hypot => Hypot(a, b),
-        LaneCode.Atan2 => Math.Atan2(a, b),
-        LaneCode.Less => a < b ? 1.0 : 0.0,
-        LaneCode.LessEqual => a <= b ? 1.0 : 0.0,
-        LaneCode.Greater => a > b ? 1.0 : 0.0,
-        LaneCode.GreaterEqual => a >= b ? 1.0 : 0.0,
-        LaneCode.Equal => a == b ? 1.0 : 0.0,
-        LaneCode.NotEqual => a != b ? 1.0 : 0.0,
-        _ => double.NaN,
-    };
-
-    /// <summary>√(a² + b²) scaled by the larger magnitude, so that it neither overflows nor underflows.</summary>
-    private static double Hypot(double a, double b)
-    {
-        double x = Math.Abs(a), y = Math.Abs(b);
-        if (double.IsInfinity(x) || double.IsInfinity(y)) return double.PositiveInfinity;
-        double big = Math.Max(x, y), small = Math.Min(x, y);
-        if (big == 0 || double.IsNaN(big) || double.IsNaN(small)) return big + small;
-        double r = small / big;
-        return big * Math.Sqrt(1 + r * r);
     }
 }

@@ -1,74 +1,52 @@
-using Adjoint.Primitives;
-using Phase = Adjoint.PixelPlan.Phase;
+using Adjoint.Execution;
 
 namespace Adjoint.Gpu;
 
 /// <summary>
-/// Turns a simplified <see cref="Graph"/> into a device program for <see cref="Interpreter"/>.
+/// Turns a <see cref="PixelProgram"/> (a graph planned over its pixels by Adjoint's Jit) into a device program
+/// for <see cref="Interpreter"/>.
 /// </summary>
 /// <remarks>
-/// As the CPU's blocked program does, the graph is split by its "pixels": the spatial shape S is the
-/// trailing block of axes that the largest reduction sums over (or, without a reduction, the shape of
-/// the largest output). Then every equation is
-/// <list type="bullet">
-/// <item>prologue: it touches no pixels and needs no sum over them (parameter arithmetic) — the host evaluates it;</item>
-/// <item>body: element-wise over the pixels — an instruction run per pixel on the device;</item>
-/// <item>reduction: a sum or max over exactly the pixels — per-thread partials on the device, then a combine;</item>
-/// <item>epilogue: it touches no pixels and uses a reduction (e.g. the final 6×6 Hessian) — the host.</item>
-/// </list>
-/// Each value of the body holds, per pixel, a small array: its non-spatial ("lead") axes, e.g. the 6
-/// tangent directions of a Hessian. How the primitives move those elements around (broadcasting,
-/// transposes, slices, pads, concatenations) is worked out here, once, as index maps.
+/// The plan says which steps run on the host before the pixels, which per pixel (on the device), which sum
+/// over all pixels (per-thread partials on the device, then a combine) and which on the host after. Each
+/// value of the body holds, per pixel, a small array: its non-spatial ("lead") axes, e.g. the 6 tangent
+/// directions of a Hessian; the plan gives, as index maps, how each step moves those elements around.
+/// Here they become instructions, and values get scratch slots.
 /// </remarks>
 internal sealed class ProgramBuilder
 {
     /// <summary>An operand as the interpreter reads it: where it lives and its per-pixel shape.</summary>
-    public sealed record Operand(Place Place, long Base, int[] PixelShape)
-    {
-        public int Count => Shapes.Size(PixelShape);
-    }
+    public sealed record Operand(Place Place, long Base, int Count);
 
-    private readonly Graph graph;
-    private int[] spatial = [];
-    private BlockShapes onePixel = new([], 1);
-    public Phase[] Phases { get; } = [];
-    public long Pixels { get; private set; }
+    private readonly PixelProgram plan;
+    public long Pixels => plan.Pixels;
 
     // The data region: spatial constants (uploaded once), spatial inputs (per call), spatial outputs (read back).
-    public List<(Tensor Tensor, long Offset)> Constants { get; } = [];
+    public List<(double[] Data, long Offset)> Constants { get; } = [];
     public List<(int Input, long Offset)> Inputs { get; } = [];
-    public List<(Graph.Variable Variable, long Offset)> Outputs { get; } = [];
+    public List<(PixelValue Value, long Offset)> Outputs { get; } = [];
     public long DataLength { get; private set; }
 
     // The uniforms: small values the same for every pixel. Constants are filled in here; the rest per call.
     public List<double> UniformConstants { get; } = [];
-    public List<(object Atom, int Offset)> UniformValues { get; } = [];
+    public List<(PixelValue Value, int Offset)> UniformValues { get; } = [];
     public int UniformLength => UniformConstants.Count;
 
-    /// <summary>Reductions over the pixels: the equation and where its result sits among the W results.</summary>
-    public List<(Graph.Equation Equation, int Offset)> Reductions { get; } = [];
+    /// <summary>Reductions over the pixels: the step and where its result sits among the W results.</summary>
+    public List<(PixelStep Step, int Offset)> Reductions { get; } = [];
     public int PartialWidth { get; private set; }
 
     public List<int> Program { get; } = [];
     public List<int> Maps { get; } = [];
     public int Slots { get; private set; }
 
-    private readonly Dictionary<object, Operand> operands = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Graph.Variable, int> lastUse = [];
+    private readonly Dictionary<PixelValue, Operand> operands = [];
+    private readonly Dictionary<PixelValue, int> lastUse = [];
     private readonly List<bool> slotUsed = [];
 
-    /// <summary>The device plan of a graph; throws <see cref="NotSupportedException"/> naming what cannot run on the device.</summary>
-    public ProgramBuilder(Graph graph)
+    public ProgramBuilder(PixelProgram plan)
     {
-        this.graph = graph;
-        // The first candidate for the pixel axes under which every equation can run; () always can
-        // (one "pixel" holding everything: correct, but one thread does all the work).
-        string whyNot = "";
-        PixelPlan? plan = null;
-        foreach (var candidate in SpatialCandidates(graph))
-            if ((plan = PixelPlan.TryCreate(graph, candidate, out whyNot)) is not null) break; // the last, S = (), says what cannot run at all
-        if (plan is null) throw new NotSupportedException($"Adjoint.Gpu cannot run this graph on the device: {whyNot}. Use Ad.Jit (CPU) for this function.");
-        (spatial, onePixel, Phases, Pixels) = (plan.Spatial, plan.OnePixel, plan.Phases, Shapes.Size(plan.Spatial));
+        this.plan = plan;
         Emit();
         Relocate();
     }
@@ -88,63 +66,42 @@ internal sealed class ProgramBuilder
     /// <summary>Where the uniforms start in memory.</summary>
     public long UniformBase => DataLength;
 
-    private bool IsSpatial(int[] shape) => onePixel.IsSpatial(shape);
-
-    private static int[] ShapeOf(object atom) => PixelPlan.ShapeOf(atom);
-
-    /// <summary>
-    /// Candidates for S, largest first: the trailing axes each reduction sums over (and their trailing
-    /// parts), the outputs' shapes (and theirs), and finally ().
-    /// </summary>
-    private static IEnumerable<int[]> SpatialCandidates(Graph graph)
-    {
-        var blocks = PixelPlan.ReducedBlocks(graph).ToList();
-        blocks.AddRange(graph.Outputs.OfType<Graph.Variable>().Select(v => v.Shape));
-        var candidates = blocks.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => b[i..]))
-            .Where(c => Shapes.Size(c) > 1)
-            .DistinctBy(c => Shapes.Format(c))
-            .OrderByDescending(c => Shapes.Size(c)).ThenBy(c => c.Length);
-        return candidates.Append([]);
-    }
-
-    private static NotSupportedException Unsupported(Graph.Equation eq, string why) =>
-        new($"Adjoint.Gpu cannot run the primitive '{eq.Primitive.Name}' ({eq.Primitive}) on the device: {why}. " +
-            "Use Ad.Jit (CPU) for this function.");
+    private static bool OnDevice(PixelStep step) => step.Phase is PixelPhase.PerPixel or PixelPhase.OverPixels;
 
     // ---------------------------------------------------------------- emitting the program
 
     private void Emit()
     {
-        // Last use of each value by the device part (a reshape's input lives as long as its output: they share slots).
-        var outputs = graph.Outputs.OfType<Graph.Variable>().ToHashSet();
-        for (int e = graph.Equations.Length - 1; e >= 0; e--)
+        var steps = plan.Steps;
+        // Last use of each value by the device part (an alias's input lives as long as its output: they share slots).
+        var outputs = plan.Outputs.ToHashSet();
+        for (int e = steps.Count - 1; e >= 0; e--)
         {
-            if (Phases[e] is not (Phase.Body or Phase.Reduction)) continue;
-            var eq = graph.Equations[e];
-            int last = lastUse.TryGetValue(eq.Output, out var l) ? l : e;
-            foreach (var v in eq.Inputs.OfType<Graph.Variable>())
+            if (!OnDevice(steps[e])) continue;
+            int last = lastUse.TryGetValue(steps[e].Output, out var l) ? l : e;
+            foreach (var v in steps[e].Inputs)
             {
-                int use = eq.Primitive is ReshapeP ? last : e;
+                int use = steps[e].Kind == PixelStepKind.Alias ? last : e;
                 lastUse[v] = Math.Max(lastUse.TryGetValue(v, out var u) ? u : -1, use);
             }
         }
 
-        // Values whose storage is freed after each equation (a reshape's output shares its input's slots, so only
-        // the input, whose last use covers the output's, frees them).
-        var freeAfter = graph.Equations.Select(_ => new List<Graph.Variable>()).ToArray();
-        var shared = graph.Equations.Where(eq => eq.Primitive is ReshapeP).Select(eq => eq.Output).ToHashSet();
+        // Values whose storage is freed after each step (an alias shares its input's slots, so only the input,
+        // whose last use covers the alias's, frees them).
+        var freeAfter = steps.Select(_ => new List<PixelValue>()).ToArray();
+        var shared = steps.Where(s => s.Kind == PixelStepKind.Alias).Select(s => s.Output).ToHashSet();
         foreach (var (v, e) in lastUse)
             if (!shared.Contains(v)) freeAfter[e].Add(v);
 
-        for (int e = 0; e < graph.Equations.Length; e++)
+        for (int e = 0; e < steps.Count; e++)
         {
-            var eq = graph.Equations[e];
-            if (Phases[e] == Phase.Reduction) EmitReduction(eq);
-            else if (Phases[e] == Phase.Body)
+            var step = steps[e];
+            if (step.Phase == PixelPhase.OverPixels) EmitReduction(step);
+            else if (step.Phase == PixelPhase.PerPixel)
             {
-                EmitBody(eq);
-                if (outputs.Contains(eq.Output) && IsSpatial(eq.Output.Shape)) EmitStore(eq.Output);
-                if (!lastUse.ContainsKey(eq.Output) && !shared.Contains(eq.Output)) freeAfter[e].Add(eq.Output); // stored, never read again
+                EmitBody(step);
+                if (outputs.Contains(step.Output) && step.Output.IsSpatial) EmitStore(step.Output);
+                if (!lastUse.ContainsKey(step.Output) && !shared.Contains(step.Output)) freeAfter[e].Add(step.Output); // stored, never read again
             }
             else continue;
             foreach (var v in freeAfter[e])
@@ -152,91 +109,93 @@ internal sealed class ProgramBuilder
         }
     }
 
-    /// <summary>The operand of an atom, registering inputs, constants and host values on first use.</summary>
-    private Operand OperandOf(object atom)
+    /// <summary>The operand of a value, registering inputs, constants and host values on first use.</summary>
+    private Operand OperandOf(PixelValue value)
     {
-        if (operands.TryGetValue(atom, out var known)) return known;
-        var shape = ShapeOf(atom);
+        if (operands.TryGetValue(value, out var known)) return known;
         Operand operand;
-        if (IsSpatial(shape))
+        if (value.IsSpatial)
         {
             // A per-pixel array read from the data region: a constant (the image) or an input of the graph.
             long offset = DataLength;
-            DataLength += Shapes.Size(shape);
-            if (atom is Tensor t) Constants.Add((t, offset));
-            else
-            {
-                int input = Array.IndexOf(graph.Inputs, (Graph.Variable)atom);
-                if (input < 0) throw new InvalidOperationException($"Adjoint.Gpu: value {atom} has no place on the device.");
-                Inputs.Add((input, offset));
-            }
-            operand = new Operand(Place.Data, offset, onePixel.Map(shape));
+            DataLength += value.PixelCount * Pixels;
+            if (value.Constant is { } t) Constants.Add((t.ToArray(), offset));
+            else if (value.Input >= 0) Inputs.Add((value.Input, offset));
+            else throw new InvalidOperationException($"Adjoint.Gpu: value {value} has no place on the device.");
+            operand = new Operand(Place.Data, offset, value.PixelCount);
         }
         else
         {
             // The same for every pixel: a constant, an input, or a value the host computed before the launch.
             int offset = UniformConstants.Count;
-            if (atom is Tensor t) UniformConstants.AddRange(t.Data);
+            if (value.Constant is { } t) UniformConstants.AddRange(t.ToArray());
             else
             {
-                UniformConstants.AddRange(new double[Shapes.Size(shape)]);
-                UniformValues.Add((atom, offset));
+                UniformConstants.AddRange(new double[value.PixelCount]);
+                UniformValues.Add((value, offset));
             }
-            operand = new Operand(Place.Uniform, offset, shape);
+            operand = new Operand(Place.Uniform, offset, value.PixelCount);
         }
-        return operands[atom] = operand;
+        return operands[value] = operand;
     }
 
     private Operand Uniform(double value)
     {
         UniformConstants.Add(value);
-        return new Operand(Place.Uniform, UniformConstants.Count - 1, []);
+        return new Operand(Place.Uniform, UniformConstants.Count - 1, 1);
     }
 
-    private Operand NewValue(Graph.Variable v)
-    {
-        var shape = onePixel.Map(v.Shape);
-        return operands[v] = new Operand(Place.Scratch, Allocate(Shapes.Size(shape)), shape);
-    }
+    private Operand NewValue(PixelValue v) => operands[v] = new Operand(Place.Scratch, Allocate(v.PixelCount), v.PixelCount);
 
-    private void EmitBody(Graph.Equation eq)
+    private void EmitBody(PixelStep step)
     {
-        var p = eq.Primitive;
-        var ins = eq.Inputs.Select(OperandOf).ToArray();
-        var shape = onePixel.Map(eq.Output.Shape);
-        switch (p)
+        var ins = step.Inputs.Select(OperandOf).ToArray();
+        switch (step.Kind)
         {
-            case { Lane: { } lane }:
+            case PixelStepKind.ElementWise:
             {
                 // The primitive's element-wise form, its constant operand (pow_const's exponent) as a uniform.
-                Operand[] operands = lane.Constant is { } c ? [.. ins, Uniform(c)] : ins;
-                var op = lane.Code == LaneCode.Select ? OpCode.Select : lane.Arity == 1 ? OpCode.Unary : OpCode.Binary;
-                Instruction(op, lane.Code, NewValue(eq.Output), operands, shape);
+                var maps = step.Broadcast.Select(m => m is null ? -1 : AddMap(m)).ToList();
+                if (step.Constant is { } c) { ins = [.. ins, Uniform(c)]; maps.Add(step.Output.PixelCount == 1 ? -1 : AddMap(new int[step.Output.PixelCount])); }
+                Instruction(OpCode.Apply, step.Function, NewValue(step.Output), ins, [.. maps], step.Output.PixelCount);
                 break;
             }
-            case ReshapeP:
+            case PixelStepKind.Alias:
                 // Same elements in the same order: the output shares the input's storage.
-                operands[eq.Output] = ins[0] with { PixelShape = shape };
+                operands[step.Output] = ins[0];
                 break;
-            case Reduction r:
-                EmitLeadReduction(eq, r, ins[0]);
+            case PixelStepKind.Reduce:
+            {
+                var pairs = step.Targets.SelectMany((dst, src) => (int[])[dst, src]).ToList();
+                PairInstruction(OpCode.Reduce, step.Function, NewValue(step.Output), ins[0], pairs, step.Output.PixelCount);
+                break;
+            }
+            case PixelStepKind.Move:
+                EmitMove(step, ins);
                 break;
             default:
-                EmitMove(eq, ins);
-                break;
+                throw new InvalidOperationException($"Adjoint.Gpu: step {step} cannot run per pixel.");
         }
     }
 
-    /// <summary>An element-wise instruction; each operand is read through its broadcasting map.</summary>
-    private void Instruction(OpCode op, LaneCode f, Operand output, Operand[] inputs, int[] shape)
+    private int AddMap(int[] map)
+    {
+        int offset = Maps.Count;
+        Maps.AddRange(map);
+        return offset;
+    }
+
+    /// <summary>An element-wise instruction; each operand is read through its broadcasting map (−1: none).</summary>
+    private void Instruction(OpCode op, LaneCode f, Operand output, Operand[] inputs, int[] maps, int count)
     {
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)op;
         fields[Interpreter.FFunction] = (int)f;
-        fields[Interpreter.FCount] = Shapes.Size(shape);
+        fields[Interpreter.FArity] = inputs.Length;
+        fields[Interpreter.FCount] = count;
         fields[Interpreter.FOut] = checked((int)output.Base);
         int[] at = [Interpreter.FA, Interpreter.FB, Interpreter.FC];
-        for (int j = 0; j < inputs.Length; j++) SetOperand(fields, at[j], inputs[j], BroadcastMap(inputs[j].PixelShape, shape));
+        for (int j = 0; j < inputs.Length; j++) SetOperand(fields, at[j], inputs[j], maps[j]);
         Program.AddRange(fields);
     }
 
@@ -247,83 +206,44 @@ internal sealed class ProgramBuilder
         fields[at + Interpreter.OMap] = map;
     }
 
-    /// <summary>−1 when the operand has the output's per-pixel shape, else the map of which element each output element reads.</summary>
-    private int BroadcastMap(int[] from, int[] to)
+    /// <summary>Structural steps (broadcast, transpose, slice, pad, concatenate): zero where the plan says 0, then copies.</summary>
+    private void EmitMove(PixelStep step, Operand[] ins)
     {
-        if (Shapes.Equal(from, to)) return -1;
-        var indices = Enumerable.Range(0, Shapes.Size(from)).Select(i => (double)i).ToArray();
-        var read = Kernels.Gather(indices, 0, Shapes.BroadcastStrides(from, to), to);
-        int offset = Maps.Count;
-        Maps.AddRange(read.Select(x => (int)x));
-        return offset;
-    }
-
-    /// <summary>
-    /// Structural primitives (broadcast, transpose, slice, pad, concatenate): the primitive itself is
-    /// evaluated once on the host on arrays holding element numbers, which says where each output
-    /// element comes from (0 = a zero of a pad). The device then only copies.
-    /// </summary>
-    private void EmitMove(Graph.Equation eq, Operand[] ins)
-    {
-        var perPixel = eq.Primitive.OnBlocks(onePixel, eq.Inputs.Select(ShapeOf).ToArray()) ?? throw Unsupported(eq, "it moves values between pixels");
-        var shape = onePixel.Map(eq.Output.Shape);
+        var sources = step.Sources;
         var starts = new int[ins.Length + 1];
         for (int j = 0; j < ins.Length; j++) starts[j + 1] = starts[j] + ins[j].Count;
-        var numbered = ins.Select((op, j) => new Tensor(op.PixelShape, Enumerable.Range(starts[j] + 1, op.Count).Select(x => (double)x).ToArray())).ToArray();
-        var sources = perPixel.Eval(numbered, shape).Data;
-
-        var output = NewValue(eq.Output);
-        if (sources.Any(s => s == 0)) Instruction(OpCode.Zero, LaneCode.Add, output, [], shape);
+        var output = NewValue(step.Output);
+        if (sources.Any(s => s == 0)) Instruction(OpCode.Zero, LaneCode.Add, output, [], [], step.Output.PixelCount);
         for (int j = 0; j < ins.Length; j++)
         {
             var pairs = new List<int>();
             for (int k = 0; k < sources.Length; k++)
-                if (sources[k] > starts[j] && sources[k] <= starts[j + 1]) pairs.AddRange([k, (int)sources[k] - 1 - starts[j]]);
-            if (pairs.Count > 0) PairInstruction(OpCode.Move, LaneCode.Add, output, ins[j], pairs, shape);
+                if (sources[k] > starts[j] && sources[k] <= starts[j + 1]) pairs.AddRange([k, sources[k] - 1 - starts[j]]);
+            if (pairs.Count > 0) PairInstruction(OpCode.Move, LaneCode.Add, output, ins[j], pairs, step.Output.PixelCount);
         }
     }
 
-    /// <summary>A sum or max over some of the per-pixel axes: out[dst] ∘= in[src] for every input element.</summary>
-    private void EmitLeadReduction(Graph.Equation eq, Reduction r, Operand input)
-    {
-        var inShape = input.PixelShape;
-        int offset = inShape.Length - r.Rank;
-        var reduced = new bool[inShape.Length];
-        foreach (int a in r.Axes) reduced[offset + a] = true;
-        var strides = Shapes.Strides(inShape);
-        var pairs = new List<int>();
-        for (int src = 0; src < input.Count; src++)
-        {
-            int dst = 0;
-            for (int d = 0; d < inShape.Length; d++)
-                if (!reduced[d]) dst = dst * inShape[d] + src / strides[d] % inShape[d];
-            pairs.AddRange([dst, src]);
-        }
-        var shape = onePixel.Map(eq.Output.Shape);
-        PairInstruction(OpCode.Reduce, r is MaxP ? LaneCode.Max : LaneCode.Add, NewValue(eq.Output), input, pairs, shape);
-    }
-
-    private void PairInstruction(OpCode op, LaneCode f, Operand output, Operand input, List<int> pairs, int[] shape)
+    private void PairInstruction(OpCode op, LaneCode f, Operand output, Operand input, List<int> pairs, int outLength)
     {
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)op;
         fields[Interpreter.FFunction] = (int)f;
         fields[Interpreter.FCount] = pairs.Count / 2;
         fields[Interpreter.FOut] = checked((int)output.Base);
-        fields[Interpreter.FOutLength] = Shapes.Size(shape);
+        fields[Interpreter.FOutLength] = outLength;
         SetOperand(fields, Interpreter.FA, input, Maps.Count);
         Maps.AddRange(pairs);
         Program.AddRange(fields);
     }
 
     /// <summary>A sum or max over exactly the pixels: accumulated per thread, combined after the launch.</summary>
-    private void EmitReduction(Graph.Equation eq)
+    private void EmitReduction(PixelStep step)
     {
-        var input = OperandOf(eq.Inputs[0]);
-        Reductions.Add((eq, PartialWidth));
+        var input = OperandOf(step.Inputs[0]);
+        Reductions.Add((step, PartialWidth));
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)OpCode.Accumulate;
-        fields[Interpreter.FFunction] = (int)(eq.Primitive is MaxP ? LaneCode.Max : LaneCode.Add);
+        fields[Interpreter.FFunction] = (int)step.Function;
         fields[Interpreter.FCount] = input.Count;
         fields[Interpreter.FOut] = PartialWidth;
         SetOperand(fields, Interpreter.FA, input, -1);
@@ -332,11 +252,11 @@ internal sealed class ProgramBuilder
     }
 
     /// <summary>Copies a per-pixel value that is an output of the graph into the data region.</summary>
-    private void EmitStore(Graph.Variable v)
+    private void EmitStore(PixelValue v)
     {
         var value = operands[v];
         long offset = DataLength;
-        DataLength += Shapes.Size(v.Shape);
+        DataLength += v.PixelCount * Pixels;
         Outputs.Add((v, offset));
         var fields = new int[Interpreter.Width];
         fields[Interpreter.FOp] = (int)OpCode.Store;

@@ -23,26 +23,30 @@ public static partial class Ad
     public static Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f) => Jit(f, Compile);
     public static Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f) => Jit(f, Compile);
 
-    // The same with another compiler of graphs into programs (the GPU backend's).
-    internal static Func<Tensor, Tensor> Jit(Func<Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
+    /// <summary>
+    /// <see cref="Jit(Func{Tensor, Tensor})"/> with another compiler of simplified graphs into programs: an execution
+    /// backend's (Adjoint.Gpu's, which plans each graph with <see cref="Execution.PixelProgram.Plan"/>). The programs
+    /// are cached per input shape signature as Jit's own.
+    /// </summary>
+    public static Func<Tensor, Tensor> Jit(Func<Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
         var compiled = new Compiled(a => [f(a[0])], compile);
         return x => compiled.Call([x])[0];
     }
 
-    internal static Func<Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
+    public static Func<Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
         var compiled = new Compiled(a => [f(a[0], a[1])], compile);
         return (x1, x2) => compiled.Call([x1, x2])[0];
     }
 
-    internal static Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
+    public static Func<Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
         var compiled = new Compiled(a => [f(a[0], a[1], a[2])], compile);
         return (x1, x2, x3) => compiled.Call([x1, x2, x3])[0];
     }
 
-    internal static Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
+    public static Func<Tensor, Tensor, Tensor, Tensor, Tensor> Jit(Func<Tensor, Tensor, Tensor, Tensor, Tensor> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
         var compiled = new Compiled(a => [f(a[0], a[1], a[2], a[3])], compile);
         return (x1, x2, x3, x4) => compiled.Call([x1, x2, x3, x4])[0];

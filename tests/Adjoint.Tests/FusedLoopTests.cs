@@ -26,6 +26,9 @@ public class FusedLoopTests
         "neg", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "abs", "sign", "square", "cube", "pow_const",
         "add", "sub", "mul", "div", "pow", "max", "min", "hypot", "lt", "le", "gt", "ge", "eq", "ne", "max-over-pixels",
         "split-sum", "calls",
+        // The element-wise functions of numpy's surface (Toolbox/ElementWise.cs): scalar lane forms, run per element in the loop.
+        "log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh",
+        "erf", "cbrt", "logistic", "softplus", "floor", "ceil", "round",
     ];
 
     private static Tensor Function(string name, Tensor x)
@@ -46,6 +49,13 @@ public class FusedLoopTests
             "split-sum" => Sum(-(p * q) - (q - p * p) + Exp(p)) + Sum(-q),
             // Calls (exp, log, sin, hypot) of calls, computed in the first loop and read from scratch by the second.
             "calls" => Sum(Exp(Sin(p)) * Log(q) + Hypot(p, Exp(q) * x[1])) + Sum(Cos(x[0] * U)),
+            // p lies in about [−0.15, 1.05] and q in [0.9, 2.9]: inside every domain, away from the kinks.
+            "log1p" => Sum(Log1p(p) * q), "expm1" => Sum(Expm1(p) * q), "log2" => Sum(Log2(q) * p), "log10" => Sum(Log10(q) * p),
+            "exp2" => Sum(Exp2(p) * q), "sinh" => Sum(Sinh(p) * q), "cosh" => Sum(Cosh(p) * q), "asin" => Sum(Arcsin(0.5 * p) * q),
+            "acos" => Sum(Arccos(0.5 * p) * q), "atan" => Sum(Arctan(p) * q), "asinh" => Sum(Arcsinh(p) * q),
+            "acosh" => Sum(Arccosh(q + 0.2) * p), "atanh" => Sum(Arctanh(0.5 * p) * q), "erf" => Sum(Erf(2 * p) * q),
+            "cbrt" => Sum(Cbrt(q) * p), "logistic" => Sum(Sigmoid(3 * p) * q), "softplus" => Sum(Softplus(3 * p - 1) * q),
+            "floor" => Sum(Floor(3 * p) * q * q), "ceil" => Sum(Ceil(3 * p) * q * q), "round" => Sum(Round(3 * p) * q * q),
             _ => throw new ArgumentException(name),
         };
     }

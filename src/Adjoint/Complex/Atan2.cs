@@ -7,7 +7,7 @@ namespace Adjoint.Primitives;
 /// number (log z = log|z| + i·atan2(Im z, Re z)). ∂/∂a = b/(a² + b²), ∂/∂b = −a/(a² + b²); taken as 0
 /// at the origin (as Hypot's), where the angle is undefined.
 /// </summary>
-internal sealed class Atan2P() : Binary("atan2", BinaryKernel.FromScalar(Math.Atan2), Lane.Binary(LaneCode.Atan2, Math.Atan2, null))
+internal sealed class Atan2P() : Binary("atan2", BinaryKernel.FromScalar(Math.Atan2), Lane.Binary(LaneCode.Atan2, null))
 {
     public static readonly Atan2P Op = new();
 

@@ -24,7 +24,7 @@ internal abstract class Binary(string name, BinaryKernel kernel, Lane lane) : Pr
 
 /// <summary>a + b. Linear: tangents pass through, cotangents go to both inputs.</summary>
 internal sealed class AddP() : Binary("add", BinaryKernel.Commutative(TensorPrimitives.Add, TensorPrimitives.Add),
-    Lane.Binary(LaneCode.Add, (a, b) => a + b, "Add", commutative: true, identity: 0))
+    Lane.Binary(LaneCode.Add, "Add", commutative: true, identity: 0))
 {
     public static readonly AddP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => 1.0;
@@ -34,7 +34,7 @@ internal sealed class AddP() : Binary("add", BinaryKernel.Commutative(TensorPrim
 
 /// <summary>a − b. Linear: the tangent/cotangent of b is negated.</summary>
 internal sealed class SubP() : Binary("sub", new(TensorPrimitives.Subtract, TensorPrimitives.Subtract, TensorPrimitives.Subtract),
-    Lane.Binary(LaneCode.Sub, (a, b) => a - b, "Subtract", identity: 0))
+    Lane.Binary(LaneCode.Sub, "Subtract", identity: 0))
 {
     public static readonly SubP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => i == 0 ? 1.0 : -1.0;
@@ -48,7 +48,7 @@ internal sealed class SubP() : Binary("sub", new(TensorPrimitives.Subtract, Tens
 
 /// <summary>a · b; ∂/∂a = b, ∂/∂b = a.</summary>
 internal sealed class MulP() : Binary("mul", BinaryKernel.Commutative(TensorPrimitives.Multiply, TensorPrimitives.Multiply),
-    Lane.Binary(LaneCode.Mul, (a, b) => a * b, "Multiply", commutative: true, identity: 1))
+    Lane.Binary(LaneCode.Mul, "Multiply", commutative: true, identity: 1))
 {
     public static readonly MulP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => i == 0 ? b : a;
@@ -56,7 +56,7 @@ internal sealed class MulP() : Binary("mul", BinaryKernel.Commutative(TensorPrim
 
 /// <summary>a / b; ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
 internal sealed class DivP() : Binary("div", new(TensorPrimitives.Divide, TensorPrimitives.Divide, TensorPrimitives.Divide),
-    Lane.Binary(LaneCode.Div, (a, b) => a / b, "Divide"))
+    Lane.Binary(LaneCode.Div, "Divide"))
 {
     public static readonly DivP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) => i == 0 ? 1.0 / b : -y / b;
@@ -69,7 +69,7 @@ internal sealed class DivP() : Binary("div", new(TensorPrimitives.Divide, Tensor
 /// (JAX's convention), computed as log(where(a = 0, 1, a)) so that no NaN appears even in higher derivatives.
 /// </summary>
 internal sealed class PowP() : Binary("pow", new(TensorPrimitives.Pow, TensorPrimitives.Pow, TensorPrimitives.Pow),
-    Lane.Binary(LaneCode.Pow, Math.Pow, null))
+    Lane.Binary(LaneCode.Pow, null))
 {
     public static readonly PowP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) =>
@@ -80,7 +80,7 @@ internal sealed class PowP() : Binary("pow", new(TensorPrimitives.Pow, TensorPri
 /// Element-wise maximum. Where a = b the derivative is shared equally (½ to each), as in JAX.
 /// </summary>
 internal sealed class MaximumP() : Binary("max", BinaryKernel.Commutative(TensorPrimitives.Max, TensorPrimitives.Max),
-    Lane.Binary(LaneCode.Max, Math.Max, "Max", commutative: true))
+    Lane.Binary(LaneCode.Max, "Max", commutative: true))
 {
     public static readonly MaximumP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) =>
@@ -89,7 +89,7 @@ internal sealed class MaximumP() : Binary("max", BinaryKernel.Commutative(Tensor
 
 /// <summary>Element-wise minimum. Where a = b the derivative is shared equally (½ to each), as in JAX.</summary>
 internal sealed class MinimumP() : Binary("min", BinaryKernel.Commutative(TensorPrimitives.Min, TensorPrimitives.Min),
-    Lane.Binary(LaneCode.Min, Math.Min, "Min", commutative: true))
+    Lane.Binary(LaneCode.Min, "Min", commutative: true))
 {
     public static readonly MinimumP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y) =>
@@ -100,7 +100,7 @@ internal sealed class MinimumP() : Binary("min", BinaryKernel.Commutative(Tensor
 internal sealed class HypotP() : Binary("hypot", new(TensorPrimitives.Hypot,
     (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a[i], b); },
     (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a, b[i]); }),
-    Lane.Binary(LaneCode.Hypot, double.Hypot, "Hypot", commutative: true))
+    Lane.Binary(LaneCode.Hypot, "Hypot", commutative: true))
 {
     public static readonly HypotP Op = new();
     protected override Tensor Partial(int i, Tensor a, Tensor b, Tensor y)
@@ -122,7 +122,7 @@ internal sealed class Compare(string name, string symbol, Func<double, double, b
     public static readonly Compare NotEqualTo = new("ne", "≠", (a, b) => a != b, LaneCode.NotEqual, "Equals", negated: true);
 
     private Compare(string name, string symbol, Func<double, double, bool> test, LaneCode code, string vector, bool negated = false)
-        : this(name, symbol, test, Lane.Comparison(code, test, vector, negated)) { }
+        : this(name, symbol, test, Lane.Comparison(code, vector, negated)) { }
 
     /// <summary>The mathematical symbol, for the trace tables.</summary>
     public string Symbol => symbol;
@@ -141,7 +141,7 @@ internal sealed class WhereP : Primitive
     public static readonly WhereP Op = new();
     public override string Name => "select";
 
-    public override Lane? Lane { get; } = new(LaneCode.Select, 3, (c, a, b) => c != 0 ? a : b, "ConditionalSelect", VectorForm.Select) { Name = "select" };
+    public override Lane? Lane { get; } = new(LaneCode.Select, 3, "ConditionalSelect", VectorForm.Select) { Name = "select" };
 
     public override int[] OutputShape(int[][] s) => Shapes.Broadcast(Shapes.Broadcast(s[0], s[1], "where"), s[2], "where");
 

@@ -22,7 +22,7 @@ internal abstract class Unary(string name, UnaryOp kernel, Lane lane) : Primitiv
 }
 
 /// <summary>−x. Linear: the tangent and cotangent are negated.</summary>
-internal sealed class Neg() : Unary("neg", TensorPrimitives.Negate, Lane.Unary(LaneCode.Neg, a => -a, "Negate"))
+internal sealed class Neg() : Unary("neg", TensorPrimitives.Negate, Lane.Unary(LaneCode.Neg, "Negate"))
 {
     public static readonly Neg Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => -1.0;
@@ -31,14 +31,14 @@ internal sealed class Neg() : Unary("neg", TensorPrimitives.Negate, Lane.Unary(L
 }
 
 /// <summary>eˣ; d/dx eˣ = eˣ, which is the output itself.</summary>
-internal sealed class ExpP() : Unary("exp", TensorPrimitives.Exp, Lane.Unary(LaneCode.Exp, Math.Exp, "Exp"))
+internal sealed class ExpP() : Unary("exp", TensorPrimitives.Exp, Lane.Unary(LaneCode.Exp, "Exp"))
 {
     public static readonly ExpP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => y;
 }
 
 /// <summary>Natural logarithm; d/dx log x = 1/x.</summary>
-internal sealed class LogP() : Unary("log", TensorPrimitives.Log, Lane.Unary(LaneCode.Log, Math.Log, "Log"))
+internal sealed class LogP() : Unary("log", TensorPrimitives.Log, Lane.Unary(LaneCode.Log, "Log"))
 {
     public static readonly LogP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => 1.0 / x;
@@ -47,49 +47,49 @@ internal sealed class LogP() : Unary("log", TensorPrimitives.Log, Lane.Unary(Lan
 }
 
 /// <summary>sin x; d/dx sin x = cos x.</summary>
-internal sealed class SinP() : Unary("sin", TensorPrimitives.Sin, Lane.Unary(LaneCode.Sin, Math.Sin, "Sin"))
+internal sealed class SinP() : Unary("sin", TensorPrimitives.Sin, Lane.Unary(LaneCode.Sin, "Sin"))
 {
     public static readonly SinP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => Cos(x);
 }
 
 /// <summary>cos x; d/dx cos x = −sin x.</summary>
-internal sealed class CosP() : Unary("cos", TensorPrimitives.Cos, Lane.Unary(LaneCode.Cos, Math.Cos, "Cos"))
+internal sealed class CosP() : Unary("cos", TensorPrimitives.Cos, Lane.Unary(LaneCode.Cos, "Cos"))
 {
     public static readonly CosP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => -Sin(x);
 }
 
 /// <summary>tan x; d/dx tan x = 1 + tan² x.</summary>
-internal sealed class TanP() : Unary("tan", TensorPrimitives.Tan, Lane.Unary(LaneCode.Tan, Math.Tan, null))
+internal sealed class TanP() : Unary("tan", TensorPrimitives.Tan, Lane.Unary(LaneCode.Tan, null))
 {
     public static readonly TanP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => 1.0 + y * y;
 }
 
 /// <summary>tanh x; d/dx tanh x = 1 − tanh² x.</summary>
-internal sealed class TanhP() : Unary("tanh", TensorPrimitives.Tanh, Lane.Unary(LaneCode.Tanh, Math.Tanh, null))
+internal sealed class TanhP() : Unary("tanh", TensorPrimitives.Tanh, Lane.Unary(LaneCode.Tanh, null))
 {
     public static readonly TanhP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => 1.0 - y * y;
 }
 
 /// <summary>√x; d/dx √x = 1/(2√x).</summary>
-internal sealed class SqrtP() : Unary("sqrt", TensorPrimitives.Sqrt, Lane.Unary(LaneCode.Sqrt, Math.Sqrt, "Sqrt"))
+internal sealed class SqrtP() : Unary("sqrt", TensorPrimitives.Sqrt, Lane.Unary(LaneCode.Sqrt, "Sqrt"))
 {
     public static readonly SqrtP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => 0.5 / y;
 }
 
 /// <summary>|x|; d/dx |x| = 1 for x ≥ 0 and −1 for x &lt; 0, so 1 at the kink x = 0 (JAX's rule: select(x ≥ 0, g, −g)).</summary>
-internal sealed class AbsP() : Unary("abs", TensorPrimitives.Abs, Lane.Unary(LaneCode.Abs, Math.Abs, "Abs"))
+internal sealed class AbsP() : Unary("abs", TensorPrimitives.Abs, Lane.Unary(LaneCode.Abs, "Abs"))
 {
     public static readonly AbsP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => Where(GreaterEqual(x, 0.0), 1.0, -1.0);
 }
 
 /// <summary>sign(x) ∈ {−1, 0, 1}: piecewise constant, so its derivative is zero everywhere it exists.</summary>
-internal sealed class SignP() : Unary("sign", (x, r) => { for (int i = 0; i < r.Length; i++) r[i] = Sign(x[i]); }, Lane.Unary(LaneCode.Sign, Sign, null))
+internal sealed class SignP() : Unary("sign", (x, r) => { for (int i = 0; i < r.Length; i++) r[i] = Sign(x[i]); }, Lane.Unary(LaneCode.Sign, null))
 {
     /// <summary>Keeps ±0 and NaN.</summary>
     private static double Sign(double x) => x > 0 ? 1 : x < 0 ? -1 : x;
@@ -101,7 +101,7 @@ internal sealed class SignP() : Unary("sign", (x, r) => { for (int i = 0; i < r.
 
 /// <summary>xᶜ for a constant exponent c; d/dx xᶜ = c·xᶜ⁻¹ (written 2x for c = 2 and 1 for c = 1).</summary>
 internal sealed class PowConst(double exponent) : Unary(exponent == Math.Floor(exponent) ? "integer_pow" : "pow_const", (x, r) => Kernel(x, exponent, r),
-    new(LaneCode.PowConst, 2, (a, c, _) => c == 2 ? a * a : c == 1 ? a : Math.Pow(a, c), null, Constant: exponent))
+    new(LaneCode.PowConst, 2, null, Constant: exponent))
 {
     public double Exponent => exponent;
     public override Param[] Params => [Param.Real("y", exponent)];
