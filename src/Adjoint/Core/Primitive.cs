@@ -37,6 +37,13 @@ internal abstract class Primitive
     public abstract Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct);
 
     /// <summary>
+    /// Reverse mode for all inputs at once, for rules that give every input's cotangent together (custom_vjp's bwd,
+    /// checkpoint's recomputation): the cotangent of each input i with <paramref name="wanted"/>[i] (null for the others
+    /// and where there is none), computed in one run. Null (the default): ask <see cref="Vjp(int, Tensor[], Tensor, Tensor)"/> input by input.
+    /// </summary>
+    public virtual Tensor?[]? Vjp(Tensor[] x, Tensor y, Tensor ct, bool[] wanted) => null;
+
+    /// <summary>
     /// The tangent of the output from the tangents of all inputs (null = zero). The default adds the
     /// per-input <see cref="Jvp(int, Tensor[], Tensor, Tensor)"/>; primitives such as concatenate,
     /// whose tangent is built from all inputs together, override it.

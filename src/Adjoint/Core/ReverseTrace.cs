@@ -50,10 +50,12 @@ internal sealed class ReverseTrace : Trace
             if (adjoint[eq.Output.Id] is not { } ct) continue;
             adjoint[eq.Output.Id] = null; // no longer needed: let it be collected
             int batchRank = ct.Rank - eq.Output.Rank;
+            var wanted = eq.Inputs.Select(x => x is ReverseTracer input && input.Trace == this).ToArray();
+            var joint = eq.Primitive.Vjp(eq.Primals, eq.Output.PrimalValue, ct, wanted);
             for (int i = 0; i < eq.Inputs.Length; i++)
             {
-                if (eq.Inputs[i] is not ReverseTracer input || input.Trace != this) continue;
-                if (eq.Primitive.Vjp(i, eq.Primals, eq.Output.PrimalValue, ct) is not { } g) continue;
+                if (!wanted[i] || (joint is null ? eq.Primitive.Vjp(i, eq.Primals, eq.Output.PrimalValue, ct) : joint[i]) is not { } g) continue;
+                var input = (ReverseTracer)eq.Inputs[i];
                 // A broadcast input receives the sum of the cotangent over the broadcast axes.
                 g = Np.SumTrailingTo(g, g.shape[batchRank..], input.shape);
                 bool accumulated = adjoint[input.Id] is not null;

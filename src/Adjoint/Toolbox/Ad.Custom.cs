@@ -48,12 +48,14 @@ public static partial class Ad
     /// </summary>
     /// <remarks>
     /// The cotangent may carry extra leading axes (JacRev pulls back a batch at once): write bwd with
-    /// broadcasting operations. fwd runs again in the backward pass to give bwd its residuals.
+    /// broadcasting operations. Evaluation runs fwd (not f) and keeps its residuals with the output, so a Grad runs fwd
+    /// once and bwd once; nested reverse levels (Grad(Grad(f))) run fwd again on their tracers to differentiate it.
     /// </remarks>
     public static Func<Tensor[], Tensor> CustomVjp<TResiduals>(Func<Tensor[], Tensor> f, Func<Tensor[], (Tensor Output, TResiduals Residuals)> fwd,
                                                                 Func<TResiduals, Tensor, Tensor[]> bwd)
     {
-        var primitive = new CustomVjpP(f, (x, _, ct) => bwd(fwd(x).Residuals, ct));
+        var primitive = new CustomVjpP(f, (x, _, ct) => bwd(fwd(x).Residuals, ct),
+            x => { var (y, residuals) = fwd(x); return (y, ct => bwd(residuals, ct)); });
         return args => Dispatch.Bind(primitive, args);
     }
 

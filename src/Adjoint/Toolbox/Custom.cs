@@ -109,16 +109,33 @@ internal sealed class CustomJvpP(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor
 /// <c>bwd(residuals, output cotangent) = input cotangents</c>. Reverse mode at every level uses bwd (itself
 /// differentiated by outer reverse levels). Forward mode is refused, as in JAX.
 /// </summary>
-internal sealed class CustomVjpP(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor, Tensor, Tensor[]> backward) : CustomCall("custom_vjp_call", f)
+/// <param name="f">The function (for shapes and, without <paramref name="forward"/>, evaluation).</param>
+/// <param name="backward">bwd after fwd run again on the inputs: (x, y, ct) ↦ cotangents (nested levels, Vmap).</param>
+/// <param name="forward">fwd, giving the output and bwd closed over the residuals: evaluation runs it, and the
+/// backward pass of that evaluation's output uses the residuals kept with it, so fwd runs once.</param>
+internal sealed class CustomVjpP(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor, Tensor, Tensor[]> backward,
+    Func<Tensor[], (Tensor Output, Func<Tensor, Tensor[]> Backward)>? forward = null) : CustomCall("custom_vjp_call", f)
 {
+    /// <summary>bwd with the residuals of the evaluation that computed each output (weakly: they go with the output).</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Func<Tensor, Tensor[]>> residuals = [];
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape)
+    {
+        if (forward is null) return base.Eval(x, outputShape);
+        var (output, pullback) = forward(x);
+        output = output.Concrete();
+        residuals.AddOrUpdate(output, pullback);
+        return output;
+    }
+
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) =>
         throw new InvalidOperationException(
             "can't apply forward-mode autodiff (Jvp, JacFwd, Hessian) to a CustomVjp function: it has a reverse-mode rule only. " +
             "Use Grad/JacRev/Vjp (nested as you like), or give the function a CustomJvp rule instead.");
 
     /// <summary>
-    /// The cotangent here is one basis vector (<see cref="Vjp"/> maps over JacRev's axes), batched like the output. The
-    /// cotangents of unbatched inputs (shared by every example) are summed over the batch.
+    /// The cotangent here is one basis vector (<see cref="Vjp(Tensor[], Tensor, Tensor, bool[])"/> maps over JacRev's axes), batched like the
+    /// output. The cotangents of unbatched inputs (shared by every example) are summed over the batch.
     /// </summary>
     internal override Primitive Batched(bool[] batched) => new CustomVjpP(BatchedFunction(batched), (x, y, ct) =>
     {
@@ -126,14 +143,17 @@ internal sealed class CustomVjpP(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor
         return cts.Select((c, i) => batched[i] ? c : Np.Sum(c, 0)).ToArray();
     });
 
-    /// <summary>bwd returns the cotangents of all inputs at once; they are recomputed per input (rules are cheap next to clarity).</summary>
-    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct)
+    /// <summary>bwd gives the cotangents of all inputs at once: one run of it (and of fwd only when the output's residuals are not kept).</summary>
+    public override Tensor?[] Vjp(Tensor[] x, Tensor y, Tensor ct, bool[] wanted)
     {
-        var cts = OverLeadingAxes(ct.shape[..(ct.Rank - y.Rank)], [ct], c => backward(x, y, c[0]));
+        Func<Tensor, Tensor[]> bwd = residuals.TryGetValue(y, out var kept) ? kept : c => backward(x, y, c);
+        var cts = OverLeadingAxes(ct.shape[..(ct.Rank - y.Rank)], [ct], c => bwd(c[0]));
         if (cts.Length != x.Length)
             throw new ArgumentException($"CustomVjp: bwd returned {cts.Length} cotangent(s) for a function of {x.Length} argument(s); return one per argument.");
-        return cts[i];
+        return cts;
     }
+
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Vjp(x, y, ct, [.. x.Select((_, j) => j == i)])[i];
 }
 
 /// <summary>
@@ -154,8 +174,17 @@ internal sealed class CheckpointP(Func<Tensor[], Tensor> f) : CustomCall("checkp
         return Ad.JvpCore(a => [Function(a)], x, tangents, lead).Tangents[0];
     }
 
-    /// <summary>Recomputes f with a fresh tape and pulls the cotangent back through it.</summary>
-    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Ad.VjpCore(a => [Function(a)], x, [i]).Pullback([ct])[0];
+    /// <summary>Recomputes f once with a fresh tape and pulls the cotangent back through it to every wanted input.</summary>
+    public override Tensor?[] Vjp(Tensor[] x, Tensor y, Tensor ct, bool[] wanted)
+    {
+        int[] argnums = [.. Enumerable.Range(0, x.Length).Where(i => wanted[i])];
+        var cts = Ad.VjpCore(a => [Function(a)], x, argnums).Pullback([ct]);
+        var result = new Tensor?[x.Length];
+        for (int k = 0; k < argnums.Length; k++) result[argnums[k]] = cts[k];
+        return result;
+    }
+
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Vjp(x, y, ct, [.. x.Select((_, j) => j == i)])[i];
 
     internal override Primitive Batched(bool[] batched) => new CheckpointP(BatchedFunction(batched));
 }

@@ -93,6 +93,26 @@ public class CustomRuleTests
     }
 
     [Fact]
+    public void CustomVjpRunsFwdAndBwdOnceForAllArguments()
+    {
+        // f(a, b) = Σ a·b with residuals (a, b): a Grad over both arguments runs fwd once (evaluation keeps the residuals
+        // with the output) and bwd once (it gives both cotangents together), not once per argument.
+        int forwardRuns = 0, backwardRuns = 0;
+        var f = CustomVjp((Tensor[] x) => Sum(x[0] * x[1]),
+            (Tensor[] x) => { forwardRuns++; return (Sum(x[0] * x[1]), (x[0], x[1])); },
+            ((Tensor A, Tensor B) r, Tensor ct) => { backwardRuns++; return new[] { ct * r.B, ct * r.A }; });
+        Tensor a = Array(1.0, 2.0), b = Array(3.0, 4.0);
+        f([a, b]); // shapes traced once here, outside the counts below
+        (forwardRuns, backwardRuns) = (0, 0);
+        var (da, db) = Grad((Tensor p, Tensor q) => Sin(f([p, q])), argnums: (0, 1))(a, b);
+        Assert.Equal((1, 1), (forwardRuns, backwardRuns));
+        Assertions.Close(Math.Cos(11) * b, da, 1e-14);
+        Assertions.Close(Math.Cos(11) * a, db, 1e-14);
+        // Nested reverse levels differentiate fwd and bwd again, on their tracers: the same numbers as without the rule.
+        CheckGrads(x => Sin(f([x[0], x[1]])), [a, b], order: 2, modes: ["rev"]);
+    }
+
+    [Fact]
     public void StopGradientIsAConstantForEveryTransformation()
     {
         Func<Tensor, Tensor> f = x => x * StopGradient(x * x);
