@@ -125,17 +125,29 @@ public static partial class Np
         return (s, Math.Max(0, e - s));
     }
 
-    /// <summary>Every <paramref name="step"/>-th element of one axis between start and stop (Python's <c>x[start:stop:step]</c> for step &gt; 0).</summary>
-    public static Tensor Slice(Tensor x, int axis, int start, int stop, int step = 1)
+    /// <summary>
+    /// Every <paramref name="step"/>-th element of one axis from start towards stop, Python's <c>x[start:stop:step]</c>:
+    /// negative bounds count from the end, out-of-range bounds are clamped, a null bound is the end the step starts
+    /// (or stops) at. A negative step walks backwards: <c>Slice(x, 0, step: -1)</c> is <c>x[::-1]</c>, a flip, then a
+    /// forward slice of the flipped axis (so its derivative is the flip of a padded cotangent).
+    /// </summary>
+    public static Tensor Slice(Tensor x, int axis, int? start = null, int? stop = null, int step = 1)
     {
         int a = Shapes.Axis(axis, x.Rank, "slice");
-        if (step <= 0) throw new ArgumentOutOfRangeException(nameof(step), "slice: step must be positive.");
+        if (step == 0) throw new ArgumentOutOfRangeException(nameof(step), "slice: step cannot be zero.");
+        int n = x.shape[a];
+        if (step < 0)
+        {
+            // Python's bounds for a backward walk lie in [−1, n − 1] (−1: before the first element); element i of x
+            // is element n − 1 − i of the flipped axis.
+            int Backward(int? bound, int absent) => bound is { } b ? Math.Clamp(b < 0 ? b + n : b, -1, n - 1) : absent;
+            return Slice(Flip(x, a), a, n - 1 - Backward(start, n - 1), n - 1 - Backward(stop, -1), -step);
+        }
         var starts = new int[x.Rank];
         var stops = (int[])x.shape.Clone();
         var steps = Enumerable.Repeat(1, x.Rank).ToArray();
-        // As in Python, negative bounds count from the end; out-of-range bounds are clamped.
-        int n = x.shape[a];
-        (starts[a], stops[a], steps[a]) = (Math.Clamp(start < 0 ? start + n : start, 0, n), Math.Clamp(stop < 0 ? stop + n : stop, 0, n), step);
+        int Forward(int? bound, int absent) => bound is { } b ? Math.Clamp(b < 0 ? b + n : b, 0, n) : absent;
+        (starts[a], stops[a], steps[a]) = (Forward(start, 0), Forward(stop, n), step);
         return Bind(new SliceP(starts, stops, steps), x);
     }
 }

@@ -48,6 +48,8 @@ public partial class CheckGradsPropertyTests
         c["argmax/argmin weights"] = Unary(x => x * (Argmax(x, 1).Reshape(2, 1) + Argmin(x)), Distinct(M23));
         // shape operations
         c["squeeze"] = Unary(x => Squeeze(x * x), Uniform(-2, 2, [2, 1, 3]));
+        c["slice, step −1 (x[::-1])"] = Unary(x => Slice(x * x, 1, step: -1) * x, Uniform(-2, 2, M23));
+        c["slice, step −2 of 7 (x[5:0:-2])"] = Unary(x => Sin(Slice(x, 1, 5, 0, -2)) * Slice(x, 1, 0, 5, 2), Uniform(-2, 2, [2, 7]));
         c["flip"] = Unary(x => Flip(x * x, 1) * x, Uniform(-2, 2, M23));
         c["flip (all)"] = Unary(x => Flip(Sin(x)), Uniform(-2, 2, T234));
         c["roll"] = Unary(x => Roll(x * x, 2, 1) * x, Uniform(-2, 2, M23));
