@@ -634,6 +634,130 @@ public static partial class Ad
         };
     }
 
+    /// <summary>Hessian of a function that returns (value, aux): aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static Func<Tensor, (Tensor Hessian, TAux Aux)> Hessian<TAux>(Func<Tensor, (Tensor, TAux)> f, bool hasAux = true)
+    {
+        int[] nums = [0];
+        CheckHasAux(hasAux);
+        return x1 =>
+        {
+            TAux aux = default!;
+            var r = HessianCore(a => { var (v, x) = f(a[0]); aux = x; return v; }, [x1], nums);
+            return (r[0][0], Finished(aux));
+        };
+    }
+
+    /// <summary>Hessian of a function that returns (value, aux): aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static Func<Tensor, Tensor, (Tensor Hessian, TAux Aux)> Hessian<TAux>(Func<Tensor, Tensor, (Tensor, TAux)> f, int argnums = 0, bool hasAux = true)
+    {
+        var nums = CheckArgnums(2, argnums);
+        CheckHasAux(hasAux);
+        return (x1, x2) =>
+        {
+            TAux aux = default!;
+            var r = HessianCore(a => { var (v, x) = f(a[0], a[1]); aux = x; return v; }, [x1, x2], nums);
+            return (r[0][0], Finished(aux));
+        };
+    }
+
+    /// <summary>Hessian of a function that returns (value, aux): aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static Func<Tensor, Tensor, Tensor, (Tensor Hessian, TAux Aux)> Hessian<TAux>(Func<Tensor, Tensor, Tensor, (Tensor, TAux)> f, int argnums = 0, bool hasAux = true)
+    {
+        var nums = CheckArgnums(3, argnums);
+        CheckHasAux(hasAux);
+        return (x1, x2, x3) =>
+        {
+            TAux aux = default!;
+            var r = HessianCore(a => { var (v, x) = f(a[0], a[1], a[2]); aux = x; return v; }, [x1, x2, x3], nums);
+            return (r[0][0], Finished(aux));
+        };
+    }
+
+    /// <summary>Hessian of a function that returns (value, aux): aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static Func<Tensor, Tensor, Tensor, Tensor, (Tensor Hessian, TAux Aux)> Hessian<TAux>(Func<Tensor, Tensor, Tensor, Tensor, (Tensor, TAux)> f, int argnums = 0, bool hasAux = true)
+    {
+        var nums = CheckArgnums(4, argnums);
+        CheckHasAux(hasAux);
+        return (x1, x2, x3, x4) =>
+        {
+            TAux aux = default!;
+            var r = HessianCore(a => { var (v, x) = f(a[0], a[1], a[2], a[3]); aux = x; return v; }, [x1, x2, x3, x4], nums);
+            return (r[0][0], Finished(aux));
+        };
+    }
+
+    /// <summary>Forward mode of a function that returns (value, aux): f(x), J·t and aux; aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static (Tensor Value, Tensor Tangent, TAux Aux) Jvp<TAux>(Func<Tensor, (Tensor, TAux)> f, Tensor primal, Tensor tangent, bool hasAux = true)
+    {
+        CheckHasAux(hasAux);
+        TAux aux = default!;
+        var (ys, ts) = JvpCore(a => { var (v, x) = f(a[0]); aux = x; return [v]; }, [primal], [tangent], []);
+        return (ys[0], ts[0], Finished(aux));
+    }
+
+    /// <summary>Reverse mode of a function that returns (value, aux): f(x), the pullback and aux; aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static (Tensor Value, Func<Tensor, Tensor> Pullback, TAux Aux) Vjp<TAux>(Func<Tensor, (Tensor, TAux)> f, Tensor primal, bool hasAux = true)
+    {
+        CheckHasAux(hasAux);
+        TAux aux = default!;
+        var (ys, pullback) = VjpCore(a => { var (v, x) = f(a[0]); aux = x; return [v]; }, [primal], [0]);
+        return (ys[0], ct => pullback([ct])[0], Finished(aux));
+    }
+
+    /// <summary>Forward mode of a function that returns (value, aux): f(x), J·t and aux; aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static (Tensor Value, Tensor Tangent, TAux Aux) Jvp<TAux>(Func<Tensor, Tensor, (Tensor, TAux)> f, (Tensor, Tensor) primals, (Tensor, Tensor) tangents, bool hasAux = true)
+    {
+        CheckHasAux(hasAux);
+        TAux aux = default!;
+        var (ys, ts) = JvpCore(a => { var (v, x) = f(a[0], a[1]); aux = x; return [v]; }, [primals.Item1, primals.Item2], [tangents.Item1, tangents.Item2], []);
+        return (ys[0], ts[0], Finished(aux));
+    }
+
+    /// <summary>Reverse mode of a function that returns (value, aux): f(x), the pullback and aux; aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static (Tensor Value, Func<Tensor, (Tensor, Tensor)> Pullback, TAux Aux) Vjp<TAux>(Func<Tensor, Tensor, (Tensor, TAux)> f, Tensor x1, Tensor x2, bool hasAux = true)
+    {
+        CheckHasAux(hasAux);
+        TAux aux = default!;
+        var (ys, pullback) = VjpCore(a => { var (v, x) = f(a[0], a[1]); aux = x; return [v]; }, [x1, x2], [0, 1]);
+        return (ys[0], ct => { var g = pullback([ct]); return (g[0], g[1]); }, Finished(aux));
+    }
+
+    /// <summary>Forward mode of a function that returns (value, aux): f(x), J·t and aux; aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static (Tensor Value, Tensor Tangent, TAux Aux) Jvp<TAux>(Func<Tensor, Tensor, Tensor, (Tensor, TAux)> f, (Tensor, Tensor, Tensor) primals, (Tensor, Tensor, Tensor) tangents, bool hasAux = true)
+    {
+        CheckHasAux(hasAux);
+        TAux aux = default!;
+        var (ys, ts) = JvpCore(a => { var (v, x) = f(a[0], a[1], a[2]); aux = x; return [v]; }, [primals.Item1, primals.Item2, primals.Item3], [tangents.Item1, tangents.Item2, tangents.Item3], []);
+        return (ys[0], ts[0], Finished(aux));
+    }
+
+    /// <summary>Reverse mode of a function that returns (value, aux): f(x), the pullback and aux; aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static (Tensor Value, Func<Tensor, (Tensor, Tensor, Tensor)> Pullback, TAux Aux) Vjp<TAux>(Func<Tensor, Tensor, Tensor, (Tensor, TAux)> f, Tensor x1, Tensor x2, Tensor x3, bool hasAux = true)
+    {
+        CheckHasAux(hasAux);
+        TAux aux = default!;
+        var (ys, pullback) = VjpCore(a => { var (v, x) = f(a[0], a[1], a[2]); aux = x; return [v]; }, [x1, x2, x3], [0, 1, 2]);
+        return (ys[0], ct => { var g = pullback([ct]); return (g[0], g[1], g[2]); }, Finished(aux));
+    }
+
+    /// <summary>Forward mode of a function that returns (value, aux): f(x), J·t and aux; aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static (Tensor Value, Tensor Tangent, TAux Aux) Jvp<TAux>(Func<Tensor, Tensor, Tensor, Tensor, (Tensor, TAux)> f, (Tensor, Tensor, Tensor, Tensor) primals, (Tensor, Tensor, Tensor, Tensor) tangents, bool hasAux = true)
+    {
+        CheckHasAux(hasAux);
+        TAux aux = default!;
+        var (ys, ts) = JvpCore(a => { var (v, x) = f(a[0], a[1], a[2], a[3]); aux = x; return [v]; }, [primals.Item1, primals.Item2, primals.Item3, primals.Item4], [tangents.Item1, tangents.Item2, tangents.Item3, tangents.Item4], []);
+        return (ys[0], ts[0], Finished(aux));
+    }
+
+    /// <summary>Reverse mode of a function that returns (value, aux): f(x), the pullback and aux; aux is passed through undifferentiated, as JAX's has_aux.</summary>
+    public static (Tensor Value, Func<Tensor, (Tensor, Tensor, Tensor, Tensor)> Pullback, TAux Aux) Vjp<TAux>(Func<Tensor, Tensor, Tensor, Tensor, (Tensor, TAux)> f, Tensor x1, Tensor x2, Tensor x3, Tensor x4, bool hasAux = true)
+    {
+        CheckHasAux(hasAux);
+        TAux aux = default!;
+        var (ys, pullback) = VjpCore(a => { var (v, x) = f(a[0], a[1], a[2], a[3]); aux = x; return [v]; }, [x1, x2, x3, x4], [0, 1, 2, 3]);
+        return (ys[0], ct => { var g = pullback([ct]); return (g[0], g[1], g[2], g[3]); }, Finished(aux));
+    }
+
     private static void CheckHasAux(bool hasAux)
     {
         if (!hasAux)
