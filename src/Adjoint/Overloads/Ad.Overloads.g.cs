@@ -758,6 +758,260 @@ public static partial class Ad
         return (ys[0], ct => { var g = pullback([ct]); return (g[0], g[1], g[2], g[3]); }, Finished(aux));
     }
 
+    // ------------------------------------------------------------ argnums for functions of trees (Toolbox/Ad.TreeForms.cs)
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, Tree> Grad<T1, T2>(Func<T1, T2, Tensor> f, int argnums)
+    {
+        var nums = CheckArgnums(2, argnums);
+        return (x1, x2) => GradOfTrees(a => f((T1)a[0], (T2)a[1]), [x1!, x2!], nums);
+    }
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, Tree> Grad<T1, T2>(Func<T1, T2, Tensor> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(2, argnums.Item1, argnums.Item2);
+        return (x1, x2) => GradOfTrees(a => f((T1)a[0], (T2)a[1]), [x1!, x2!], nums);
+    }
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, T3, Tree> Grad<T1, T2, T3>(Func<T1, T2, T3, Tensor> f, int argnums)
+    {
+        var nums = CheckArgnums(3, argnums);
+        return (x1, x2, x3) => GradOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, T3, Tree> Grad<T1, T2, T3>(Func<T1, T2, T3, Tensor> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(3, argnums.Item1, argnums.Item2);
+        return (x1, x2, x3) => GradOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, T3, Tree> Grad<T1, T2, T3>(Func<T1, T2, T3, Tensor> f, (int, int, int) argnums)
+    {
+        var nums = CheckArgnums(3, argnums.Item1, argnums.Item2, argnums.Item3);
+        return (x1, x2, x3) => GradOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, T3, T4, Tree> Grad<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Tensor> f, int argnums)
+    {
+        var nums = CheckArgnums(4, argnums);
+        return (x1, x2, x3, x4) => GradOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, T3, T4, Tree> Grad<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Tensor> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2);
+        return (x1, x2, x3, x4) => GradOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, T3, T4, Tree> Grad<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Tensor> f, (int, int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2, argnums.Item3);
+        return (x1, x2, x3, x4) => GradOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The gradient of a scalar function of trees with respect to the chosen argument(s): a Tree of its structure (of a tuple of them).</summary>
+    public static Func<T1, T2, T3, T4, Tree> Grad<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Tensor> f, (int, int, int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2, argnums.Item3, argnums.Item4);
+        return (x1, x2, x3, x4) => GradOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, Tree> JacFwd<T1, T2, TOut>(Func<T1, T2, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(2, argnums);
+        return (x1, x2) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1]), [x1!, x2!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, Tree> JacFwd<T1, T2, TOut>(Func<T1, T2, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(2, argnums.Item1, argnums.Item2);
+        return (x1, x2) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1]), [x1!, x2!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> JacFwd<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(3, argnums);
+        return (x1, x2, x3) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> JacFwd<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(3, argnums.Item1, argnums.Item2);
+        return (x1, x2, x3) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> JacFwd<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, (int, int, int) argnums)
+    {
+        var nums = CheckArgnums(3, argnums.Item1, argnums.Item2, argnums.Item3);
+        return (x1, x2, x3) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> JacFwd<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(4, argnums);
+        return (x1, x2, x3, x4) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> JacFwd<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2);
+        return (x1, x2, x3, x4) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> JacFwd<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2, argnums.Item3);
+        return (x1, x2, x3, x4) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by forward mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> JacFwd<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int, int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2, argnums.Item3, argnums.Item4);
+        return (x1, x2, x3, x4) => JacFwdOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, Tree> JacRev<T1, T2, TOut>(Func<T1, T2, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(2, argnums);
+        return (x1, x2) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1]), [x1!, x2!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, Tree> JacRev<T1, T2, TOut>(Func<T1, T2, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(2, argnums.Item1, argnums.Item2);
+        return (x1, x2) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1]), [x1!, x2!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> JacRev<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(3, argnums);
+        return (x1, x2, x3) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> JacRev<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(3, argnums.Item1, argnums.Item2);
+        return (x1, x2, x3) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> JacRev<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, (int, int, int) argnums)
+    {
+        var nums = CheckArgnums(3, argnums.Item1, argnums.Item2, argnums.Item3);
+        return (x1, x2, x3) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> JacRev<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(4, argnums);
+        return (x1, x2, x3, x4) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> JacRev<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2);
+        return (x1, x2, x3, x4) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> JacRev<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2, argnums.Item3);
+        return (x1, x2, x3, x4) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Jacobian of a function of trees by reverse mode with respect to the chosen argument(s): the tree product f(x) ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> JacRev<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int, int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2, argnums.Item3, argnums.Item4);
+        return (x1, x2, x3, x4) => JacRevOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, Tree> Hessian<T1, T2, TOut>(Func<T1, T2, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(2, argnums);
+        return (x1, x2) => HessianOfTrees(a => f((T1)a[0], (T2)a[1]), [x1!, x2!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, Tree> Hessian<T1, T2, TOut>(Func<T1, T2, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(2, argnums.Item1, argnums.Item2);
+        return (x1, x2) => HessianOfTrees(a => f((T1)a[0], (T2)a[1]), [x1!, x2!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> Hessian<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(3, argnums);
+        return (x1, x2, x3) => HessianOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> Hessian<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(3, argnums.Item1, argnums.Item2);
+        return (x1, x2, x3) => HessianOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, T3, Tree> Hessian<T1, T2, T3, TOut>(Func<T1, T2, T3, TOut> f, (int, int, int) argnums)
+    {
+        var nums = CheckArgnums(3, argnums.Item1, argnums.Item2, argnums.Item3);
+        return (x1, x2, x3) => HessianOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2]), [x1!, x2!, x3!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> Hessian<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, int argnums)
+    {
+        var nums = CheckArgnums(4, argnums);
+        return (x1, x2, x3, x4) => HessianOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> Hessian<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2);
+        return (x1, x2, x3, x4) => HessianOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> Hessian<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2, argnums.Item3);
+        return (x1, x2, x3, x4) => HessianOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
+    /// <summary>The Hessian of a function of trees with respect to the chosen argument(s): the tree product f(x) ⊗ argument ⊗ argument.</summary>
+    public static Func<T1, T2, T3, T4, Tree> Hessian<T1, T2, T3, T4, TOut>(Func<T1, T2, T3, T4, TOut> f, (int, int, int, int) argnums)
+    {
+        var nums = CheckArgnums(4, argnums.Item1, argnums.Item2, argnums.Item3, argnums.Item4);
+        return (x1, x2, x3, x4) => HessianOfTrees(a => f((T1)a[0], (T2)a[1], (T3)a[2], (T4)a[3]), [x1!, x2!, x3!, x4!], nums);
+    }
+
     private static void CheckHasAux(bool hasAux)
     {
         if (!hasAux)

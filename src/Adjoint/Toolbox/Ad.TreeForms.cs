@@ -24,4 +24,37 @@ public static partial class Ad
         var (leaves, def) = Tree.Flatten(x!);
         CheckGrads(a => f(Tree.Rebuild<TIn>(def, a, "argument")), leaves, order, modes, eps, atol, rtol, seed);
     }
+
+    // argnums for functions of several trees (the generated Grad/JacFwd/JacRev/Hessian<T1, …> forms): the arguments not
+    // chosen are held fixed, and the one-tree transformations run on the chosen argument, or on a tuple of them.
+
+    private static Tree GradOfTrees(Func<object[], Tensor> f, object[] args, int[] argnums) =>
+        new(Grad<object>(Partial(f, args, argnums))(Chosen(args, argnums)));
+
+    private static Tree JacFwdOfTrees<TOut>(Func<object[], TOut> f, object[] args, int[] argnums) =>
+        JacFwd<object, TOut>(Partial(f, args, argnums))(Chosen(args, argnums));
+
+    private static Tree JacRevOfTrees<TOut>(Func<object[], TOut> f, object[] args, int[] argnums) =>
+        JacRev<object, TOut>(Partial(f, args, argnums))(Chosen(args, argnums));
+
+    private static Tree HessianOfTrees<TOut>(Func<object[], TOut> f, object[] args, int[] argnums) =>
+        Hessian<object, TOut>(Partial(f, args, argnums))(Chosen(args, argnums));
+
+    /// <summary>f as a function of the chosen argument (or of a ValueTuple of the chosen ones), the others fixed.</summary>
+    private static Func<object, TOut> Partial<TOut>(Func<object[], TOut> f, object[] args, int[] argnums) => x =>
+    {
+        var all = (object[])args.Clone();
+        if (argnums.Length == 1) all[argnums[0]] = x;
+        else for (int k = 0; k < argnums.Length; k++) all[argnums[k]] = ((System.Runtime.CompilerServices.ITuple)x)[k]!;
+        return f(all);
+    };
+
+    /// <summary>The chosen argument, or a ValueTuple of the chosen ones in argnums order.</summary>
+    private static object Chosen(object[] args, int[] argnums)
+    {
+        if (argnums.Length == 1) return args[argnums[0]];
+        var chosen = argnums.Select(i => args[i]).ToArray();
+        var create = typeof(ValueTuple).GetMethods().Single(m => m.Name == nameof(ValueTuple.Create) && m.GetGenericArguments().Length == chosen.Length);
+        return create.MakeGenericMethod([.. chosen.Select(c => c.GetType())]).Invoke(null, chosen)!;
+    }
 }
