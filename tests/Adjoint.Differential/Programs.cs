@@ -38,11 +38,13 @@ internal sealed record RandomProgram(int Id, bool Pixels, Tensor X, Tensor Y, Te
         "max" => Max(a[0], n.Ints.Length == 0 ? null : n.Ints[0], n.Flag),
         "mean" => Mean(a[0], n.Ints.Length == 0 ? null : n.Ints[0], n.Flag),
         "matmul" => MatMul(a[0], a[1]), "dot" => Dot(a[0], a[1]),
-        // issue 15's numpy functions (non-pixel programs only: they have no lane form)
+        // issue 15's numpy functions (the element-wise ones have lane forms: pixel programs use them too)
         "log1p" => Log1p(a[0]), "expm1" => Expm1(a[0]), "log2" => Log2(a[0]), "log10" => Log10(a[0]), "exp2" => Exp2(a[0]),
         "sinh" => Sinh(a[0]), "cosh" => Cosh(a[0]), "arcsin" => Arcsin(a[0]), "arccos" => Arccos(a[0]), "arctan" => Arctan(a[0]),
-        "arcsinh" => Arcsinh(a[0]), "arccosh" => Arccosh(a[0]), "arctanh" => Arctanh(a[0]), "erf" => Erf(a[0]),
-        "sigmoid" => Sigmoid(a[0]), "softplus" => Softplus(a[0]),
+        "arcsinh" => Arcsinh(a[0]), "arctanh" => Arctanh(a[0]), "erf" => Erf(a[0]),
+        "arccosh" => Arccosh(1.1 + a[0] * a[0]), // shifted into its domain x ≥ 1 (random values rarely are there)
+        "sigmoid" => Sigmoid(a[0]), "softplus" => Softplus(a[0]), "cbrt" => Cbrt(a[0]),
+        "floor" => Floor(a[0]), "ceil" => Ceil(a[0]), "round" => Round(a[0]),
         "cumsum" => Cumsum(a[0], n.Ints[0]), "flip" => Flip(a[0], n.Ints[0]), "softmax" => Softmax(a[0], n.Ints[0]),
         "logsumexp" => Logsumexp(a[0], n.Ints.Length == 0 ? null : n.Ints[0]),
         "prod" => Prod(a[0], n.Ints.Length == 0 ? null : n.Ints[0]),
@@ -66,7 +68,7 @@ internal sealed class Generator(int seed)
     private static readonly string[] Structural = ["reshape", "broadcast", "transpose", "slice", "concat", "stack", "index"];
     private static readonly string[] Reductions = ["sum", "max", "mean"];
     private static readonly string[] ToolboxUnary = ["log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh", "arcsin", "arccos", "arctan",
-                                                     "arcsinh", "arccosh", "arctanh", "erf", "sigmoid", "softplus"];
+                                                     "arcsinh", "arccosh", "arctanh", "erf", "sigmoid", "softplus", "cbrt", "floor", "ceil", "round"];
     private static readonly string[] ToolboxAxis = ["cumsum", "flip", "softmax", "logsumexp", "prod", "var"];
     private static readonly int[][] SmallShapes = [[3], [2, 3], [4], [2, 2]];
 
@@ -143,7 +145,7 @@ internal sealed class Generator(int seed)
         var s = values[a].Shape;
         return kind switch
         {
-            "unary" => Choose(Unary) is var op && op == "pow_const"
+            "unary" => (random.Next(3) == 0 ? Choose(ToolboxUnary) : Choose(Unary)) is var op && op == "pow_const"
                 ? new Node(op, [a], [], Choose([3.0, -1.0, 0.5, 1.5, -2.0, 2.5, 0.0, 1.0])) : new Node(op, [a], []),
             "binary" when a != b => new Node(Choose(Binary), [a, b], []),
             "compare" when a != b => new Node(Choose(Comparisons), [a, b], []),
@@ -169,9 +171,13 @@ internal sealed class Generator(int seed)
         "reshape" when s.Length > 0 => new Node("reshape", [a], Choose(Factorisations(s.Aggregate(1, (p, d) => p * d)))),
         "broadcast" => new Node("broadcast", [a], [2, .. s]),
         "transpose" when s.Length == 2 => new Node("transpose", [a], [1, 0]),
-        "slice" when s.Length > 0 && s[^1] >= 2 => random.Next(2) == 0
-            ? new Node("slice", [a], [s.Length - 1, 1, s[^1], 1])
-            : new Node("slice", [a], [s.Length - 1, 0, s[^1], 2]),
+        "slice" when s.Length > 0 && s[^1] >= 2 => random.Next(4) switch
+        {
+            0 => new Node("slice", [a], [s.Length - 1, 1, s[^1], 1]),
+            1 => new Node("slice", [a], [s.Length - 1, 0, s[^1], 2]),
+            2 => new Node("slice", [a], [s.Length - 1, s[^1] - 1, -s[^1] - 1, -1]), // x[n-1:-(n+1):-1] = x[::-1]
+            _ => new Node("slice", [a], [s.Length - 1, s[^1] - 1, 0, -2]),          // x[n-1:0:-2]
+        },
         "concat" when s.Length > 0 && a != b => new Node("concat", [a, b], [0]),
         "stack" when a != b => new Node("stack", [a, b], [0]),
         "index" when s.Length > 0 => new Node("index", [a], [random.Next(s[0])]),
@@ -202,7 +208,10 @@ internal sealed class Generator(int seed)
             "log1p" => Min(a[0]) > -0.9,
             "log2" or "log10" => Min(a[0]) > 0.1,
             "arcsin" or "arccos" or "arctanh" => Largest(a[0]) < 0.9,
-            "arccosh" => Min(a[0]) > 1.1,
+            "cbrt" => Min(Abs(a[0])) > 0.1,
+            // Piecewise constant: away from the jumps (integers; halves for round), where both sides agree on zero.
+            "floor" or "ceil" => Min(Abs(a[0] - Round(a[0]))) > Margin,
+            "round" => Min(Abs(a[0] - Floor(a[0]) - 0.5)) > Margin,
             "tan" => Min(Abs(Cos(a[0]))) > 0.3,
             "div" => Min(Abs(a[1])) > 0.2,
             "pow" => Min(a[0]) > 0.2 && Largest(a[1]) < 3,

@@ -35,8 +35,11 @@ def apply(node, a):
              # issue 15's numpy functions
              "log1p": torch.log1p, "expm1": torch.expm1, "log2": torch.log2, "log10": torch.log10, "exp2": torch.exp2,
              "sinh": torch.sinh, "cosh": torch.cosh, "arcsin": torch.asin, "arccos": torch.acos, "arctan": torch.atan,
-             "arcsinh": torch.asinh, "arccosh": torch.acosh, "arctanh": torch.atanh, "erf": torch.erf,
-             "sigmoid": torch.sigmoid, "softplus": lambda x: torch.nn.functional.softplus(x, threshold=1e9)}
+             "arcsinh": torch.asinh, "arccosh": lambda x: torch.acosh(1.1 + x * x),  # as Programs.cs: shifted into the domain
+             "arctanh": torch.atanh, "erf": torch.erf,
+             "sigmoid": torch.sigmoid, "softplus": lambda x: torch.nn.functional.softplus(x, threshold=1e9),
+             "cbrt": lambda x: torch.sign(x) * torch.abs(x) ** (1.0 / 3.0),
+             "floor": torch.floor, "ceil": torch.ceil, "round": torch.round}
     binary = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow": torch.pow,
               "maximum": torch.maximum, "minimum": torch.minimum, "hypot": torch.hypot}
     compare = {"lt": torch.lt, "le": torch.le, "gt": torch.gt, "ge": torch.ge, "eq": torch.eq, "ne": torch.ne}
@@ -59,8 +62,10 @@ def apply(node, a):
     if op == "transpose":
         return a[0].permute(ints)
     if op == "slice":
+        # Python's slice semantics (torch has no negative steps): the indices it picks, gathered.
         ax, start, stop, step = ints
-        return a[0][(slice(None),) * ax + (slice(start, stop, step),)]
+        picked = list(range(a[0].shape[ax]))[slice(start, stop, step)]
+        return torch.index_select(a[0], ax, torch.tensor(picked, dtype=torch.long))
     if op == "concat":
         return torch.cat(a, dim=ints[0])
     if op == "stack":

@@ -125,6 +125,9 @@ public sealed class GpuBackendTests(CpuBackendFixture fixture) : IClassFixture<C
         ["transpose"] = x => Transpose(Reshape(x, 4, 3)) * Reshape(Arange(12), 3, 4),
         ["slice"] = x => Sin(x[1..9]),
         ["concatenate"] = x => Concatenate([Sin(x), Cos(x)]) * Arange(24),
+        ["rev"] = x => Flip(Reshape(Sin(x), 4, 3), 0) * Reshape(x, 4, 3),
+        ["stop_gradient"] = x => StopGradient(x * x) * x,
+        ["reverse slice"] = x => Slice(Sin(x), 0, step: -2) * x[..6],
         ["reduce_max"] = x => Max(Reshape(Sin(x), 4, 3), axis: 1),
     };
 

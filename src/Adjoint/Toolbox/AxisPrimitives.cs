@@ -65,6 +65,10 @@ internal sealed class FlipP(int axis, int rank) : AlongAxis(axis, rank)
 
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Dispatch.Bind(this, ct);
+
+    /// <summary>On blocks as it is when the flipped axis lies before the pixel axes (it then moves values within each pixel).</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) =>
+        map.IsSpatial(inputs[0]) && inputs[0].Length - Rank + Axis < inputs[0].Length - map.Spatial.Length ? this : null;
 }
 
 /// <summary>

@@ -13,6 +13,9 @@ internal sealed class StopGradientP : Primitive
     public override Tensor Eval(Tensor[] x, int[] outputShape) => x[0];
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => null;
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => null;
+
+    /// <summary>The identity on values: it works pixel by pixel (on blocks, in the fused loop and on the GPU).</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) => this;
 }
 
 /// <summary>
