@@ -28,7 +28,7 @@ public class FusedLoopTests
         "split-sum", "calls",
         // The element-wise functions of numpy's surface (Toolbox/ElementWise.cs): scalar lane forms, run per element in the loop.
         "log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh",
-        "erf", "cbrt", "logistic", "softplus", "floor", "ceil", "round",
+        "erf", "cbrt", "logistic", "softplus", "floor", "ceil", "round", "reciprocal", "clip", "relu",
         // Moves within a pixel: a flip along a lead axis, and stop_gradient (the identity on values).
         "rev (lead axis)", "stop_gradient",
     ];
@@ -58,6 +58,8 @@ public class FusedLoopTests
             "acosh" => Sum(Arccosh(q + 0.2) * p), "atanh" => Sum(Arctanh(0.5 * p) * q), "erf" => Sum(Erf(2 * p) * q),
             "cbrt" => Sum(Cbrt(q) * p), "logistic" => Sum(Sigmoid(3 * p) * q), "softplus" => Sum(Softplus(3 * p - 1) * q),
             "floor" => Sum(Floor(3 * p) * q * q), "ceil" => Sum(Ceil(3 * p) * q * q), "round" => Sum(Round(3 * p) * q * q),
+            // Compositions of the primitives above (1/x, minimum∘maximum, where).
+            "reciprocal" => Sum(Reciprocal(q) * p), "clip" => Sum(Clip(p * q, 0.3, 1.2) * q), "relu" => Sum(Relu(p - 0.4) * q),
             "rev (lead axis)" => Sum(Sum(Flip(Stack(p, q * q), 0) * Stack(q, p), 0)), "stop_gradient" => Sum(StopGradient(p * q) * p * p + q),
             _ => throw new ArgumentException(name),
         };
