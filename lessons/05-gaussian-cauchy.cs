@@ -26,8 +26,9 @@ using static Adjoint.Ad;
 //
 // The lecture's worked example. We observe an *n × n* image of a 2-D Gaussian source plus noise, fit
 // the six parameters of the source by maximum likelihood, and use the **exact Hessian** of the
-// negative log-likelihood twice: to take Newton steps, and — at the optimum — as the *observed Fisher
-// information*, whose inverse gives the Cramér–Rao standard errors of the parameters. A small Monte
+// negative log-likelihood twice: to take Newton steps, and — at the optimum — as the *observed
+// information*, whose inverse estimates the parameters' covariance (the Cramér–Rao bound, whose exact
+// statement uses the *expected* information: the difference is explained below). A small Monte
 // Carlo checks those error bars, the same Fisher information is read as a table of *named* parameters,
 // and a timing table compares eager and compiled (`Ad.Jit`) AD with the hand-written and
 // finite-difference alternatives — followed by a look at what the compiler did.
