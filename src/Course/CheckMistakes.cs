@@ -18,16 +18,18 @@ public static partial class Check
     /// <summary>
     /// Checks one number and, when it is wrong, diagnoses it: if it equals (within <paramref name="tol"/>)
     /// the value one of the <paramref name="mistakes"/> would give, the message names that mistake
-    /// ("…: hint: &lt;the mistake&gt;"); otherwise it is the usual expected/got message, which says
-    /// nothing about the cause. Each hint is therefore given only for the mistake it detects.
+    /// ("…: hint: &lt;the mistake&gt;"); otherwise (no match, or a value two different mistakes would give)
+    /// it is the usual expected/got message, which says nothing about the cause. Each hint is therefore
+    /// given only for the mistake it detects.
     /// </summary>
     public static void Close(double actual, double expected, double tol, string what, params Mistake[] mistakes)
     {
         if (Matches(actual, expected, tol)) return;
-        // Only a mistake whose value differs from the right answer can be told apart from it.
-        var mistake = mistakes.FirstOrDefault(m => !Matches(m.Value, expected, tol) && Matches(actual, m.Value, tol));
-        if (mistake is not null)
-            throw Fail(what, $"expected {Num(expected)}, got {Num(actual)}; {HintMarker}{mistake.Hint}");
+        // Only a mistake whose value differs from the right answer can be told apart from it, and a value that two
+        // different mistakes would give names neither: a hint must name the mistake it detects and only that one.
+        var hints = mistakes.Where(m => !Matches(m.Value, expected, tol) && Matches(actual, m.Value, tol)).Select(m => m.Hint).Distinct().ToList();
+        if (hints.Count == 1)
+            throw Fail(what, $"expected {Num(expected)}, got {Num(actual)}; {HintMarker}{hints[0]}");
         CloseFlat([actual], [], [expected], [], tol, what);
     }
 }

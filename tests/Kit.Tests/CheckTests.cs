@@ -33,6 +33,8 @@ public sealed class CheckTests
             Failure(() => Check.Close(0.5, -2.25, 1e-9, "d(uv)", mistakes)));
         // Another wrong value gets the plain message, with no hint.
         Assert.Equal("d(uv): expected -2.25 ± 2.25E-09, got 3 (difference 5.25)", Failure(() => Check.Close(3, -2.25, 1e-9, "d(uv)", mistakes)));
+        // A value two different mistakes would give is ambiguous: no hint.
+        Assert.DoesNotContain("hint:", Failure(() => Check.Close(0.5, -2.25, 1e-9, "d(uv)", [.. mistakes, new Mistake(0.5, "another slip")])));
     }
 
     [Fact]
