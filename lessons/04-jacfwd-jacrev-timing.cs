@@ -272,7 +272,7 @@ long AllocatedBytes(Func<Tensor, Tensor> hessian, Tensor at)
 var allocated = orderings.ToDictionary(o => o.Name, o => AllocatedBytes(o.Hessian, x));
 double hessianMB = n * n * 8 / 1e6;                           // the result itself: n × n doubles
 Console.WriteLine($"bytes allocated by one Hessian call at n = {n} (the result alone is {hessianMB:F2} MB):");
-// (Jit's compiled program may run parts on other threads; at this small n it runs on this one.)
+// (This thread's allocations only: anything Jit's compiled program allocates on other cores is not counted.)
 foreach (var (name, bytes) in allocated)
     Console.WriteLine($"{name,-13}{bytes / 1e6,9:F2} MB  = {bytes / 1e6 / hessianMB,6:F1} × the result");
 
