@@ -549,13 +549,13 @@ var hessianGpu = gpu.Jit(Hessian(nllT));         // the timing image's NLL from 
 var hGpu = hessianGpu(pT).ToArray2D();
 Check.Close(hGpu, exactH, 1e-9, "the GPU Hessian vs the CPU one");
 double gpuMs = MedianMs(() => hessianGpu(pT), 3);
-Console.WriteLine($"{gpu.Description}\nHessian at n = {nTiming}: {gpuMs:F1} ms per call (CPU Jit above: the table's Jit row)");
+Console.WriteLine($"{gpu.Description}\nHessian at n = {nTiming}: {gpuMs:F1} ms per call = {gpuMs / jit:F0} × the table's Jit row on the CPU ({jit:F2} ms)");
 gpu.Dispose();                                   // frees the device memory; calling hessianGpu now is an error
 
 // **Reading the GPU number.** Without a CUDA device the time above comes from ILGPU's *CPU accelerator*: a
 // debugging and emulation device that runs each GPU thread of the kernel as simulated work on the CPU, with
 // the GPU's memory model and synchronisation emulated. It exists to check kernels without a GPU, not to be
-// fast, so it is expected to be one to two orders of magnitude slower than `Jit` on the same CPU (the
+// fast, so it is expected to be two to three orders of magnitude slower than `Jit` on the same CPU (the
 // table's `AD compiled` row), which runs native SIMD loops. The number to compare with the table is the
 // one on a real CUDA device; on the CPU fallback this cell only shows that the same compiled program gives
 // the same Hessian.
