@@ -43,7 +43,7 @@ using static Adjoint.Ad;
 // > `Ad.Jit`, which traces the function once per input shape, simplifies the graph and runs the
 // > compiled program; every table and chart below loops over the same list of rows.
 //
-// *Run time: Running the whole notebook took 36 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
+// *Run time: Running the whole notebook took 31 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
 
 // ## The toy function and its four Hessians
 //
