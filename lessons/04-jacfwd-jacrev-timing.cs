@@ -327,20 +327,31 @@ double Ms(string name) => timings.Single(t => t.Name == name).Timing.Mean * 1e3;
 double fastest = Math.Min(Ms("fwd∘rev"), Ms("rev∘rev"));
 Console.WriteLine($"n = {n}: fwd∘rev {Ms("fwd∘rev"):F2} ms, rev∘rev {Ms("rev∘rev"):F2} ms, fwd∘fwd {Ms("fwd∘fwd"):F2} ms, rev∘fwd {Ms("rev∘fwd"):F2} ms, Jit(fwd∘rev) {Ms("Jit(fwd∘rev)"):F2} ms");
 
+// Timings are shown, never asserted: a measurement that does not follow the explanation prints a note.
+int notes = 0;
+void Expect(bool holds, string expectation)
+{
+    if (holds) return;
+    notes++;
+    Console.WriteLine($"note: expected {expectation}");
+}
 // Inner forward (fwd∘fwd, rev∘fwd) is an order of n slower than inner reverse (fwd∘rev, rev∘rev).
-if (!(Ms("fwd∘fwd") > 5 * Ms("fwd∘rev"))) Console.WriteLine("note (timings are shown, never asserted): " + $"expected fwd∘fwd to be > 5× slower than fwd∘rev, got {Ms("fwd∘fwd") / Ms("fwd∘rev"):F1}×");
-if (!(Ms("rev∘fwd") > 5 * Ms("fwd∘rev"))) Console.WriteLine("note (timings are shown, never asserted): " + $"expected rev∘fwd to be > 5× slower than fwd∘rev, got {Ms("rev∘fwd") / Ms("fwd∘rev"):F1}×");
-if (!(Math.Min(Ms("fwd∘fwd"), Ms("rev∘fwd")) > 5 * fastest)) Console.WriteLine("note (timings are shown, never asserted): " + "expected both inner-forward orderings to be > 5× slower than the best inner-reverse one");
+Expect(Math.Min(Ms("fwd∘fwd"), Ms("rev∘fwd")) > 5 * fastest,
+    $"both inner-forward orderings > 5× slower than the best inner-reverse one, got {Ms("fwd∘fwd") / fastest:F1}× and {Ms("rev∘fwd") / fastest:F1}×");
 // The two inner-reverse orderings are of the same order: within a small constant factor (which is faster is not asserted).
-if (!(Math.Max(Ms("fwd∘rev"), Ms("rev∘rev")) < 5 * fastest)) Console.WriteLine("note (timings are shown, never asserted): " + "expected fwd∘rev and rev∘rev within 5× of each other");
+Expect(Math.Max(Ms("fwd∘rev"), Ms("rev∘rev")) < 5 * fastest, "fwd∘rev and rev∘rev within 5× of each other");
 // Scaling: inner forward grows faster with n than inner reverse (least-squares slopes, printed above).
-if (!(slopes["fwd∘fwd"] > slopes["fwd∘rev"] + 0.3)) Console.WriteLine("note (timings are shown, never asserted): " + $"expected fwd∘fwd to scale faster than fwd∘rev (slopes {slopes["fwd∘fwd"]:F1} vs {slopes["fwd∘rev"]:F1})");
+Expect(slopes["fwd∘fwd"] > slopes["fwd∘rev"] + 0.3, $"fwd∘fwd to scale faster than fwd∘rev, got slopes {slopes["fwd∘fwd"]:F1} and {slopes["fwd∘rev"]:F1}");
+// Memory: inner forward allocates far more than inner reverse (n tangents through a computation that carries n tangents).
+Expect(Math.Min(allocated["fwd∘fwd"], allocated["rev∘fwd"]) > 5 * Math.Max(allocated["fwd∘rev"], allocated["rev∘rev"]), "the inner-forward orderings to allocate > 5× more than the inner-reverse ones");
 // Gradient: reverse mode at least 50× faster at n = 1000; tall Jacobian: forward mode faster.
-if (!(gradFwd.Mean > 50 * gradRev.Mean)) Console.WriteLine("note (timings are shown, never asserted): " + $"expected JacRev ≥ 50× faster than JacFwd for the gradient, got {gradFwd.Mean / gradRev.Mean:F0}×");
-if (!(tallRev.Mean > 2 * tallFwd.Mean)) Console.WriteLine("note (timings are shown, never asserted): " + $"expected JacFwd ≥ 2× faster than JacRev for the tall Jacobian, got {tallRev.Mean / tallFwd.Mean:F1}×");
+Expect(gradFwd.Mean > 50 * gradRev.Mean, $"JacRev ≥ 50× faster than JacFwd for the gradient, got {gradFwd.Mean / gradRev.Mean:F0}×");
+Expect(tallRev.Mean > 2 * tallFwd.Mean, $"JacFwd ≥ 2× faster than JacRev for the tall Jacobian, got {tallRev.Mean / tallFwd.Mean:F1}×");
 // Compilation changes the constant, not the result: the compiled Hessian is faster than the eager one.
-if (!(Ms("Jit(fwd∘rev)") < Ms("fwd∘rev"))) Console.WriteLine("note (timings are shown, never asserted): " + $"expected Jit(fwd∘rev) to be faster than eager fwd∘rev, got {Ms("Jit(fwd∘rev)"):F2} ms vs {Ms("fwd∘rev"):F2} ms");
-Console.WriteLine("The measurements follow the explanation.");
+Expect(Ms("Jit(fwd∘rev)") < Ms("fwd∘rev"), $"Jit(fwd∘rev) faster than eager fwd∘rev, got {Ms("Jit(fwd∘rev)"):F2} ms vs {Ms("fwd∘rev"):F2} ms");
+Console.WriteLine(notes == 0
+    ? "The measurements follow the explanation."
+    : $"{notes} measurement(s) differ from the explanation: on a shared machine single timings can be far off; run the cells again.");
 
 // ## What next
 //
