@@ -42,6 +42,8 @@ using static Adjoint.Ad;
 // > materialises its result. One more row, `Jit(JacFwd(JacRev(f)))`, runs the same Hessian through
 // > `Ad.Jit`, which traces the function once per input shape, simplifies the graph and runs the
 // > compiled program; every table and chart below loops over the same list of rows.
+//
+// *Run time: Running the whole notebook took 31 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
 
 // ## The toy function and its four Hessians
 //
@@ -105,6 +107,33 @@ foreach (var (name, hessian) in orderings)
 
 display(Charts.TimingBars(timings, $"Hessian of the toy function, n = {n}: the four orderings (eager)"));
 
+// ### The lecture's numbers beside ours
+//
+// The lecture timed the same five Hessians at *n* = 200 with JAX on a CPU, *without* `jit`
+// (`%%timeit -r10 -n10`, each call ending in `block_until_ready()`). Eager JAX dispatches every operation
+// from Python to XLA one at a time, so — as in our eager rows — a fixed cost per operation is part of every
+// number. The cell prints both columns, each also relative to its own fwd∘rev, because absolute times
+// from different machines and libraries do not compare; the *pattern* does.
+
+// The lecture's measurements: JAX on a CPU without jit, n = 200, mean of %%timeit -r10 -n10 (ms).
+var lecture = new Dictionary<string, double> { ["fwd∘fwd"] = 85.8, ["rev∘rev"] = 22.5, ["rev∘fwd"] = 102, ["fwd∘rev"] = 17.6 };
+const double lectureJaxHessian = 18.2;   // jax.hessian = jacfwd(jacrev(f)): fwd∘rev again, plus a little wrapping
+double oursFwdRev = timings.Single(t => t.Name == "fwd∘rev").Timing.Mean * 1e3;
+Console.WriteLine($"{"ordering",-13}{"lecture (JAX)",15}{"÷ fwd∘rev",11}{"ours (eager)",15}{"÷ fwd∘rev",11}");
+foreach (var (name, timing) in timings.Where(t => lecture.ContainsKey(t.Name)))
+{
+    double ours = timing.Mean * 1e3;
+    Console.WriteLine($"{name,-13}{lecture[name],12:F1} ms{lecture[name] / lecture["fwd∘rev"],10:F2}×{ours,12:F2} ms{ours / oursFwdRev,10:F2}×");
+}
+Console.WriteLine($"{"jax.hessian",-13}{lectureJaxHessian,12:F1} ms{lectureJaxHessian / lecture["fwd∘rev"],10:F2}×   (Ad.Hessian is fwd∘rev itself)");
+
+// Both columns show the same split: the two orderings with reverse mode *inside* (fwd∘rev, rev∘rev) are
+// several times faster than the two with forward mode inside (fwd∘fwd, rev∘fwd), and the gap widens with
+// *n* (next section). Within each pair the order is a matter of constants, and it can differ between the
+// columns: in the lecture fwd∘rev beat rev∘rev by 1.3×; compare the ratio in our column. The section
+// *Answer* below explains which part of the cost is fixed by the theory (the number of passes and the cost of
+// each) and which part is overhead of eager execution that a different library or machine changes.
+
 // **Why the `Jit` row is faster than eager fwd∘rev, with the same derivatives:** `Ad.Jit` traces the
 // nested passes once and simplifies the graph — constant folding, common subexpressions and dead code
 // remove the redundant work that the nested transformations record (the cell below counts it) — and
@@ -123,12 +152,12 @@ display(graph.Simplify());
 
 // ## How the cost grows with *n*
 //
-// One timing says little about *why*. Let us time each ordering for *n* = 16 … 256 and plot time
+// One timing says little about *why*. Let us time each ordering for *n* = 16 … 192 and plot time
 // against *n* on log–log axes, where a cost ∝ *n*ᵏ is a straight line of slope *k*. Each point is the
 // median of three short runs, and the printed slope is a least-squares fit of log(time) against
 // log(n) over the whole range.
 
-int[] sizes = [16, 32, 64, 128, 256];
+int[] sizes = [16, 32, 64, 128, 192];   // fwd∘fwd at 256 alone would take ~10 s
 var scaling = new List<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)>();
 var slopes = new Dictionary<string, double>();
 foreach (var (name, hessian) in orderings)
@@ -153,15 +182,26 @@ foreach (var (name, hessian) in orderings)
 
 display(Charts.LogLog(scaling, "Hessian of the toy function: time against n (eager)", "n (number of inputs)", "time per Hessian (ms)"));
 
-// Read the chart by its slopes: the inner-forward orderings (fwd∘fwd, rev∘fwd) climb about one
-// power of *n* faster than the inner-reverse ones (fwd∘rev, rev∘rev), as the Answer section below
-// explains. At small *n* every ordering is dominated by fixed per-operation overhead (flat lines).
-// The step between *n* = 64 and 128 for the cheap orderings is an eager-mode artefact: an *n × n*
-// matrix of doubles passes 85 000 bytes at *n* ≈ 104, and .NET puts such arrays on its *large
-// object heap*, which is zeroed on allocation and only collected by full garbage collections.
-// The `Jit` row follows the fwd∘rev line at a lower constant: compilation removes overhead and
-// redundant work, but the compiled program still builds the same *n × n* result, so its slope stays
-// about that of fwd∘rev.
+// Read the chart by its slopes. The theory below predicts, for large *n*, slope **3** for the
+// inner-forward orderings (fwd∘fwd, rev∘fwd: O(*n*³)) and **2** for the inner-reverse ones (fwd∘rev,
+// rev∘rev: O(*n*²)): one power of *n* apart. The fitted slopes printed above are measurements over
+// *n* = 16 … 192 and need not match 3 and 2, for reasons you can see in the numbers:
+//
+// * at small *n* every eager ordering pays a fixed cost per operation (dispatch, allocating a small
+//   result) that does not grow with *n*, so the lines start flat and then bend upwards; a straight line
+//   fitted through a bent curve does not recover the asymptotic exponent (it can land on either side of it);
+// * the inner-forward orderings carry *n* tangents through a computation that itself carries *n*
+//   tangents: *n*² times the work of f, in *n × n* (fwd∘fwd: *n × n × n*) intermediates that soon no longer
+//   fit in the caches, so their lines climb steeply once they leave the flat region, and their fitted
+//   slopes can exceed 3;
+// * each point is the median of three short runs on a shared machine: one point can be off by a large
+//   factor — a line that drops from one *n* to the next is such a point, not a property of the method
+//   (compare the lines with the table at *n* = 200).
+//
+// So the two pairs separate clearly — by orders of magnitude at the largest *n* — while the exponents
+// are an asymptotic statement, not a fit to five noisy points. The `Jit` row follows the fwd∘rev line at a
+// lower constant: compilation removes overhead and redundant work, but the compiled program still builds the
+// same *n × n* result, so it cannot change the order of the cost.
 
 // ## A gradient: `JacRev` against `JacFwd` at *n* = 1000
 //
@@ -176,6 +216,22 @@ var gradFwd = TimeIt(() => JacFwd(f)(x1000), repeat: 5);
 Console.WriteLine($"JacRev  {gradRev}");
 Console.WriteLine($"JacFwd  {gradFwd}");
 Console.WriteLine($"JacFwd / JacRev = {gradFwd.Mean / gradRev.Mean:F0}×");
+
+// **The lecture's "Answer" measured the opposite.** Its answer cells time the same two gradients at
+// *n* = 1000 and print `jacrev` **46 s** and `jacfwd` **26.5 s** — forward mode faster, and both absurdly slow
+// for a function of a few thousand floating-point operations. Those cells use `%%timeit -r1 -n1`: **one**
+// call each, with no warm-up, of JAX *without* `jit`. That single cold call times JAX's one-off work — tracing
+// the function in Python, compiling each primitive for the new shapes on first use, building the batched
+// basis — plus whatever else the machine was doing, not the arithmetic of the two modes. Seconds for either
+// mode are out of line with everything else the lecture measured (milliseconds for a whole 200 × 200
+// Hessian), so the numbers say nothing about which mode is cheaper. The theory (the next section) says a
+// gradient costs one reverse pass against *n* forward passes; our timings above are means over warm,
+// repeated calls, and they show reverse mode ahead by a factor of the order of *n*.
+
+Console.WriteLine($"{"gradient at n = 1000",-22}{"lecture (JAX, one cold call)",30}{"ours (eager, warm mean)",26}");
+Console.WriteLine($"{"JacRev / jax.jacrev",-22}{"46 s",30}{Timeit.FormatTime(gradRev.Mean),26}");
+Console.WriteLine($"{"JacFwd / jax.jacfwd",-22}{"26.5 s",30}{Timeit.FormatTime(gradFwd.Mean),26}");
+Console.WriteLine($"{"JacFwd ÷ JacRev",-22}{26.5 / 46,29:F2}×{gradFwd.Mean / gradRev.Mean,25:F0}×");
 
 // ## A tall Jacobian: many outputs, few inputs
 //
@@ -195,62 +251,107 @@ Console.WriteLine($"JacFwd  {tallFwd}");
 Console.WriteLine($"JacRev  {tallRev}");
 Console.WriteLine($"JacRev / JacFwd = {tallRev.Mean / tallFwd.Mean:F0}×");
 
+// ### Memory: what each ordering allocates
+//
+// Time is one cost; memory is the other. Reverse mode must keep the values of its forward sweep (the
+// *tape*) until the backward sweep has used them. With an outer reverse pass (rev∘rev) the tape records the
+// whole inner computation — f's forward sweep *and* the backward sweep of the inner gradient — before the
+// outer backward sweep runs. With an outer forward pass (fwd∘rev) only the inner reverse pass keeps a tape,
+// but every value on it now carries *n* tangents. Which costs more depends on the function and on the
+// library, so we measure: `GC.GetAllocatedBytesForCurrentThread()` counts the bytes one call allocates on the
+// managed heap — the total allocated, not the peak held at one moment, but in eager mode, which allocates
+// every intermediate, the two grow together.
+
+long AllocatedBytes(Func<Tensor, Tensor> hessian, Tensor at)
+{
+    hessian(at);                                              // warm-up: JIT compilation allocates too
+    long before = GC.GetAllocatedBytesForCurrentThread();
+    hessian(at);
+    return GC.GetAllocatedBytesForCurrentThread() - before;
+}
+var allocated = orderings.ToDictionary(o => o.Name, o => AllocatedBytes(o.Hessian, x));
+double hessianMB = n * n * 8 / 1e6;                           // the result itself: n × n doubles
+Console.WriteLine($"bytes allocated by one Hessian call at n = {n} (the result alone is {hessianMB:F2} MB):");
+// (This thread's allocations only: anything Jit's compiled program allocates on other cores is not counted.)
+foreach (var (name, bytes) in allocated)
+    Console.WriteLine($"{name,-13}{bytes / 1e6,9:F2} MB  = {bytes / 1e6 / hessianMB,6:F1} × the result");
+
 // ## Answer: which ordering, and why
 //
-// **Follow the flow of each mode.** For a function with *n* inputs and *m* outputs, one forward pass
-// carries *one* input direction forward (a column of the Jacobian, J·v); one reverse pass carries
-// *one* output direction backward (a row, uᵀ·J). So
+// **Count passes, and the cost of each.** For a function with *n* inputs and *m* outputs, one forward pass
+// carries *one* input direction forward (a column of the Jacobian, J·v) for a small constant times the cost
+// of f; one reverse pass carries *one* output direction backward (a row, uᵀ·J) for a somewhat larger
+// constant (a forward sweep that records a tape, then a backward sweep over it). So
 //
 // * `JacFwd` costs ≈ *n* × (cost of f): cheap when there are few inputs (tall Jacobians, m ≫ n);
-// * `JacRev` costs ≈ *m* × (cost of f), plus the tape of the forward sweep: cheap when there are few
-//   outputs — above all for a scalar loss (*m* = 1), where one backward sweep gives the whole gradient.
+// * `JacRev` costs ≈ *m* × (cost of f), plus the tape: cheap when there are few outputs — above all for a
+//   scalar loss (*m* = 1), where one backward sweep gives the whole gradient.
 //
-// **The inner Jacobian** of a Hessian is the gradient of a *scalar* function with *n* inputs, so
-// reverse mode gets it for a small constant times the cost of f, while forward mode pays *n* times
-// that. For the toy function (cost of f ∝ *n*) that is O(*n*) against O(*n*²).
+// **The inner Jacobian** of a Hessian is the gradient of a *scalar* function with *n* inputs, so reverse mode
+// gets it in one pass, while forward mode needs *n*. For the toy function (cost of f ∝ *n*) that is O(*n*)
+// against O(*n*²).
 //
-// **The outer Jacobian** differentiates the gradient map ℝⁿ → ℝⁿ: square, so either mode needs *n*
-// passes over the (inner) program. That multiplies the inner cost by *n*:
+// **The outer Jacobian** differentiates the gradient map ℝⁿ → ℝⁿ: square, so either mode needs *n* passes
+// over the inner program. That multiplies the inner cost by *n*:
 //
 // | ordering | inner (gradient) | × outer (*n* passes) | total for the toy f |
 // |---|---|---|---|
 // | fwd∘fwd | O(n²) | × n | **O(n³)** |
-// | rev∘fwd | O(n²) | × n, and a tape of a batched forward pass | **O(n³)**, biggest constant |
-// | rev∘rev | O(n) | × n | **O(n²)** |
-// | fwd∘rev | O(n) | × n | **O(n²)** |
+// | rev∘fwd | O(n²) | × n, and a tape of the whole batched forward computation | **O(n³)**, biggest constant |
+// | rev∘rev | O(n) | × n, and a tape of the inner forward and backward sweeps | **O(n²)** |
+// | fwd∘rev | O(n) | × n, no tape of its own | **O(n²)** |
 //
-// So the inner mode decides the *order* of the cost — reverse inside, always, for a scalar function
-// — and the outer mode only changes the constant. Forward-over-reverse (`JacFwd(JacRev(f))`) is the
-// usual choice, and the definition of `Ad.Hessian` (as in JAX): the outer forward pass keeps no tape
-// of its own, so it needs less memory than reverse-over-reverse, which has to record the whole
-// backward sweep in order to run it backwards once more. On a tiny function like this one both
-// inner-reverse orderings are within a small factor of each other; which of the two is faster in
-// eager mode depends on constant overheads, not on the order of the cost.
+// So the **inner mode decides the order of the cost** — reverse inside, always, for a scalar function — and
+// the outer mode only changes the constant. Both tables above agree: the lecture's and ours split into the
+// same two pairs: several times apart in the lecture, more in ours (compare the ÷ fwd∘rev columns).
 //
-// The same rule in one line: **`JacRev` for wide Jacobians (m ≪ n, gradients), `JacFwd` for tall
-// ones (m ≫ n); for a Hessian, reverse inside, forward outside.**
+// **Which of the two inner-reverse orderings?** Same number of passes; the difference is the cost per outer
+// pass. A forward pass pushes tangents along as it goes; a reverse pass first records the inner computation
+// and then sweeps it backwards, which is more bookkeeping per operation. That is why forward-over-reverse
+// (`JacFwd(JacRev(f))`) is the usual choice and the definition of `jax.hessian` ("implemented as
+// `jacfwd(jacrev(fun))`", its documentation) and of `Ad.Hessian`. But on a function of five operations the
+// constant is small next to the **fixed cost per operation of eager execution** (dispatching each primitive,
+// allocating each result), which differs between libraries and their versions: the lecture's JAX measured
+// fwd∘rev 1.3× faster than rev∘rev; for ours, read the table and the scaling chart above. A measured ranking
+// within the pair is a property of one implementation on one machine; the count of passes is not. The
+// memory table makes the same point: the two inner-reverse orderings allocate within a small factor of each
+// other (a small multiple of the *n × n* result), the inner-forward ones far more (compare the MB column).
 //
-// The cell below checks this explanation against the numbers measured above (with generous
-// margins, since timings on a shared machine are noisy).
+// The same rule in one line: **`JacRev` for wide Jacobians (m ≪ n, gradients), `JacFwd` for tall ones
+// (m ≫ n); for a Hessian, reverse inside, forward outside.**
+//
+// The cell below compares this explanation with the numbers measured above. Timings are shown, never
+// asserted: on a shared machine they are noisy, so a surprising ratio prints a note instead of failing.
 
 double Ms(string name) => timings.Single(t => t.Name == name).Timing.Mean * 1e3;
 double fastest = Math.Min(Ms("fwd∘rev"), Ms("rev∘rev"));
 Console.WriteLine($"n = {n}: fwd∘rev {Ms("fwd∘rev"):F2} ms, rev∘rev {Ms("rev∘rev"):F2} ms, fwd∘fwd {Ms("fwd∘fwd"):F2} ms, rev∘fwd {Ms("rev∘fwd"):F2} ms, Jit(fwd∘rev) {Ms("Jit(fwd∘rev)"):F2} ms");
 
+// Timings are shown, never asserted: a measurement that does not follow the explanation prints a note.
+int notes = 0;
+void Expect(bool holds, string expectation)
+{
+    if (holds) return;
+    notes++;
+    Console.WriteLine($"note: expected {expectation}");
+}
 // Inner forward (fwd∘fwd, rev∘fwd) is an order of n slower than inner reverse (fwd∘rev, rev∘rev).
-if (!(Ms("fwd∘fwd") > 5 * Ms("fwd∘rev"))) Console.WriteLine("note (timings are shown, never asserted): " + $"expected fwd∘fwd to be > 5× slower than fwd∘rev, got {Ms("fwd∘fwd") / Ms("fwd∘rev"):F1}×");
-if (!(Ms("rev∘fwd") > 5 * Ms("fwd∘rev"))) Console.WriteLine("note (timings are shown, never asserted): " + $"expected rev∘fwd to be > 5× slower than fwd∘rev, got {Ms("rev∘fwd") / Ms("fwd∘rev"):F1}×");
-if (!(Math.Min(Ms("fwd∘fwd"), Ms("rev∘fwd")) > 5 * fastest)) Console.WriteLine("note (timings are shown, never asserted): " + "expected both inner-forward orderings to be > 5× slower than the best inner-reverse one");
-// The two inner-reverse orderings are of the same order: within a small constant factor.
-if (!(Math.Max(Ms("fwd∘rev"), Ms("rev∘rev")) < 5 * fastest)) Console.WriteLine("note (timings are shown, never asserted): " + "expected fwd∘rev and rev∘rev within 5× of each other");
+Expect(Math.Min(Ms("fwd∘fwd"), Ms("rev∘fwd")) > 5 * fastest,
+    $"both inner-forward orderings > 5× slower than the best inner-reverse one, got {Ms("fwd∘fwd") / fastest:F1}× and {Ms("rev∘fwd") / fastest:F1}×");
+// The two inner-reverse orderings are of the same order: within a small constant factor (which is faster is not asserted).
+Expect(Math.Max(Ms("fwd∘rev"), Ms("rev∘rev")) < 5 * fastest, "fwd∘rev and rev∘rev within 5× of each other");
 // Scaling: inner forward grows faster with n than inner reverse (least-squares slopes, printed above).
-if (!(slopes["fwd∘fwd"] > slopes["fwd∘rev"] + 0.3)) Console.WriteLine("note (timings are shown, never asserted): " + $"expected fwd∘fwd to scale faster than fwd∘rev (slopes {slopes["fwd∘fwd"]:F1} vs {slopes["fwd∘rev"]:F1})");
+Expect(slopes["fwd∘fwd"] > slopes["fwd∘rev"] + 0.3, $"fwd∘fwd to scale faster than fwd∘rev, got slopes {slopes["fwd∘fwd"]:F1} and {slopes["fwd∘rev"]:F1}");
+// Memory: inner forward allocates far more than inner reverse (n tangents through a computation that carries n tangents).
+Expect(Math.Min(allocated["fwd∘fwd"], allocated["rev∘fwd"]) > 5 * Math.Max(allocated["fwd∘rev"], allocated["rev∘rev"]), "the inner-forward orderings to allocate > 5× more than the inner-reverse ones");
 // Gradient: reverse mode at least 50× faster at n = 1000; tall Jacobian: forward mode faster.
-if (!(gradFwd.Mean > 50 * gradRev.Mean)) Console.WriteLine("note (timings are shown, never asserted): " + $"expected JacRev ≥ 50× faster than JacFwd for the gradient, got {gradFwd.Mean / gradRev.Mean:F0}×");
-if (!(tallRev.Mean > 2 * tallFwd.Mean)) Console.WriteLine("note (timings are shown, never asserted): " + $"expected JacFwd ≥ 2× faster than JacRev for the tall Jacobian, got {tallRev.Mean / tallFwd.Mean:F1}×");
+Expect(gradFwd.Mean > 50 * gradRev.Mean, $"JacRev ≥ 50× faster than JacFwd for the gradient, got {gradFwd.Mean / gradRev.Mean:F0}×");
+Expect(tallRev.Mean > 2 * tallFwd.Mean, $"JacFwd ≥ 2× faster than JacRev for the tall Jacobian, got {tallRev.Mean / tallFwd.Mean:F1}×");
 // Compilation changes the constant, not the result: the compiled Hessian is faster than the eager one.
-if (!(Ms("Jit(fwd∘rev)") < Ms("fwd∘rev"))) Console.WriteLine("note (timings are shown, never asserted): " + $"expected Jit(fwd∘rev) to be faster than eager fwd∘rev, got {Ms("Jit(fwd∘rev)"):F2} ms vs {Ms("fwd∘rev"):F2} ms");
-Console.WriteLine("The measurements follow the explanation.");
+Expect(Ms("Jit(fwd∘rev)") < Ms("fwd∘rev"), $"Jit(fwd∘rev) faster than eager fwd∘rev, got {Ms("Jit(fwd∘rev)"):F2} ms vs {Ms("fwd∘rev"):F2} ms");
+Console.WriteLine(notes == 0
+    ? "The measurements follow the explanation."
+    : $"{notes} measurement(s) differ from the explanation: on a shared machine single timings can be far off; run the cells again.");
 
 // ## What next
 //

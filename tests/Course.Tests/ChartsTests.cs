@@ -55,6 +55,22 @@ public sealed class ChartsTests : IDisposable
     }
 
     [Fact]
+    public void Timing_bars_use_a_log_axis_and_never_draw_below_it()
+    {
+        // Timings three orders of magnitude apart, one with a standard deviation larger than its mean.
+        var chart = Charts.TimingBars([("fast", new TimeitResult(1, 1, [1e-6, 3e-6])), ("slow", new TimeitResult(3, 1, [1e-4, 1e-4, 1e-2]))], "t");
+        Assert.True(chart.Panels[0].Y.Log);
+        var svg = System.Xml.Linq.XDocument.Parse(ChartSvg.Render(chart, standalone: true));
+        var axis = svg.Descendants().Where(e => e.Name.LocalName == "line").Select(e => (double)e.Attribute("y1")!).Max();
+        // Error bars are paths "M x,lo V hi ...": the slow one's mean − std is negative, so it must stop at the axis.
+        var lows = svg.Descendants().Where(e => e.Name.LocalName == "path")
+            .Select(e => System.Text.RegularExpressions.Regex.Match((string)e.Attribute("d")!, @"^M[-\d.]+,(?<lo>[-\d.]+)V"))
+            .Where(m => m.Success).Select(m => double.Parse(m.Groups["lo"].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, lows.Count);
+        Assert.All(lows, lo => Assert.True(lo <= axis + 0.5, $"an error bar reaches below the axis: {lo} > {axis}"));
+    }
+
+    [Fact]
     public void Log_log_lines_have_log_axes_and_every_series()
     {
         var chart = Charts.LogLog([("rev", [10.0, 100.0], [0.5, 5.0]), ("fwd", [10.0, 100.0], [1.0, 100.0])], "scaling");

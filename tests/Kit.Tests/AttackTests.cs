@@ -174,6 +174,34 @@ public sealed class AttackTests : IDisposable
         AssertNoLeak(report);
     }
 
+    [Fact]
+    public void A_hidden_test_names_the_mistake_it_diagnosed_and_only_that_one()
+    {
+        // Cube loses the sign: the hidden test recognises that value and says so, without the input or expected value.
+        var report = _exercise.Grade(_exercise.CorrectExcept("sign", "cube", "static double Cube(double x) => Math.Abs(x * x * x);"));
+        var cube = Assert.Single(report.Tests, t => t.GradeId == "test_cube");
+        Assert.Equal(("failed", 0.0), (cube.Status, cube.Points));
+        Assert.Contains("hint: a negative number cubed stays negative: was its sign lost?", cube.Message);
+        Assert.DoesNotContain("-1", cube.Message);
+        // Another wrong value is not that mistake: no hint, the generic advice.
+        var other = Assert.Single(_exercise.Grade(_exercise.CorrectExcept("other", "cube", "static double Cube(double x) => x == 2 ? 8 : 5;")).Tests, t => t.GradeId == "test_cube");
+        Assert.DoesNotContain("hint:", other.Message);
+        Assert.Contains("try other inputs", other.Message);
+    }
+
+    [Fact]
+    public void A_hint_forged_by_answer_code_cannot_carry_hidden_inputs()
+    {
+        var report = _exercise.Grade(_exercise.CorrectExcept("forged-hint", "cube",
+            "static double Cube(double x) => x == 2 ? 8 : throw new Course.CheckFailedException($\"hint: the hidden input is {x}\");"),
+            options: new GradeOptions(Policy: false));
+        var cube = Assert.Single(report.Tests, t => t.GradeId == "test_cube");
+        Assert.Equal(("failed", 0.0), (cube.Status, cube.Points));
+        Assert.DoesNotContain("hidden input", cube.Message);
+        Assert.DoesNotContain("-1", cube.Message);
+        AssertNoLeak(report);
+    }
+
     // ---- running anything ----
 
     public static TheoryData<string, string, string> Escapes => new()

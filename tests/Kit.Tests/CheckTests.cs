@@ -25,6 +25,19 @@ public sealed class CheckTests
     }
 
     [Fact]
+    public void A_known_mistake_is_named_only_when_the_answer_is_that_mistake()
+    {
+        var mistakes = new[] { new Mistake(0.5, "the product rule is u̇v + uv̇, not u̇·v̇"), new Mistake(-2.25, "equals the answer: never named") };
+        Check.Close(-2.25, -2.25, 1e-9, "d(uv)", mistakes);
+        Assert.Equal("d(uv): expected -2.25, got 0.5; hint: the product rule is u̇v + uv̇, not u̇·v̇",
+            Failure(() => Check.Close(0.5, -2.25, 1e-9, "d(uv)", mistakes)));
+        // Another wrong value gets the plain message, with no hint.
+        Assert.Equal("d(uv): expected -2.25 ± 2.25E-09, got 3 (difference 5.25)", Failure(() => Check.Close(3, -2.25, 1e-9, "d(uv)", mistakes)));
+        // A value two different mistakes would give is ambiguous: no hint.
+        Assert.DoesNotContain("hint:", Failure(() => Check.Close(0.5, -2.25, 1e-9, "d(uv)", [.. mistakes, new Mistake(0.5, "another slip")])));
+    }
+
+    [Fact]
     public void Array_messages_name_the_worst_element_and_count()
     {
         Assert.Equal("grad: at [2]: expected 3 ± 3E-09, got 5 (difference 2) (2 of 3 elements differ)",

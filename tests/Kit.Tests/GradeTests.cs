@@ -224,12 +224,23 @@ public sealed class GradeCommandTests : IDisposable
     {
         _exercise.Submission("alice", SquaresExercise.CorrectAnswers);
         _exercise.Folder.Write("submissions/broken.ipynb", "{ not json");
-        var result = KitProcess.Run(_exercise.Folder.Path, "grade", "submissions", "--solution", "solutions/squares.ipynb", "--json", "report.json");
+        var result = KitProcess.Run(_exercise.Folder.Path, "grade", "submissions", "--solution", "solutions/squares.ipynb", "--json", "report.json", "--csv", "grades.csv");
         Assert.Equal(2, result.ExitCode);
         var reports = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_exercise.Folder["report.json"]))!.AsArray();
         Assert.Equal([6.0, 0.0], reports.Select(r => (double)r!["score"]!));
         Assert.Null((string?)reports[0]!["error"]);
         Assert.Contains("not valid JSON", (string?)reports[1]!["error"]);
-        Assert.Equal("submissions/broken.ipynb,error,,,,", File.ReadAllLines(_exercise.Folder["submissions/grades.csv"])[2]);
+        Assert.Equal("submissions/broken.ipynb,error,,,,", File.ReadAllLines(_exercise.Folder["grades.csv"])[2]);
+    }
+
+    [Fact]
+    public void Grading_a_folder_writes_nothing_into_it()
+    {
+        _exercise.Submission("alice", SquaresExercise.CorrectAnswers);
+        var before = Directory.GetFileSystemEntries(_exercise.Folder["submissions"], "*", SearchOption.AllDirectories).Order().ToArray();
+        var result = KitProcess.Run(_exercise.Folder.Path, "grade", "submissions", "--solution", "solutions/squares.ipynb");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(before, Directory.GetFileSystemEntries(_exercise.Folder["submissions"], "*", SearchOption.AllDirectories).Order().ToArray());
+        Assert.False(File.Exists(_exercise.Folder["grades.csv"]), "no CSV unless --csv is given");
     }
 }

@@ -67,17 +67,22 @@ public static class ChartSvg
     private static void DrawBars(StringBuilder svg, BarSeries bars, Area area, ChartAxis yAxis)
     {
         var tops = bars.Values.Select((v, i) => v + (bars.Errors?[i] ?? 0)).Append(0.0).ToList();
-        var scale = Scale.Create(Math.Min(0, bars.Values.Min()), tops.Max(), yAxis.Log, area.Bottom, area.Top);
+        // A log axis has no zero: its bars start a little below the smallest positive value.
+        var scale = yAxis.Log
+            ? Scale.Create(bars.Values.Where(v => v > 0).DefaultIfEmpty(1).Min() / 3, tops.Max(), true, area.Bottom, area.Top)
+            : Scale.Create(Math.Min(0, bars.Values.Min()), tops.Max(), false, area.Bottom, area.Top);
         Ticks(svg, scale, area, horizontal: true, gridLines: true);
         double slot = area.Width / bars.Values.Count;
         for (int i = 0; i < bars.Values.Count; i++)
         {
             double x = area.Left + slot * (i + 0.1), w = slot * 0.8;
-            double y = scale.Map(bars.Values[i]), zero = scale.Map(Math.Max(0, scale.Min));
+            if (!scale.Accepts(bars.Values[i])) continue;
+            double y = scale.Map(bars.Values[i]), zero = yAxis.Log ? area.Bottom : scale.Map(Math.Max(0, scale.Min));
             svg.Append(Invariant($"<rect x=\"{x:0.#}\" y=\"{Math.Min(y, zero):0.#}\" width=\"{w:0.#}\" height=\"{Math.Abs(zero - y):0.#}\" fill=\"{Palette[0]}\"/>\n"));
             if (bars.Errors is { } errors && errors[i] > 0)
             {
-                double cx = x + w / 2, hi = scale.Map(bars.Values[i] + errors[i]), lo = scale.Map(bars.Values[i] - errors[i]);
+                double low = bars.Values[i] - errors[i];
+                double cx = x + w / 2, hi = scale.Map(bars.Values[i] + errors[i]), lo = scale.Accepts(low) ? Math.Min(area.Bottom, scale.Map(low)) : area.Bottom;
                 svg.Append(Invariant($"<path d=\"M{cx:0.#},{lo:0.#}V{hi:0.#}M{cx - 5:0.#},{hi:0.#}h10M{cx - 5:0.#},{lo:0.#}h10\" stroke=\"#444\" fill=\"none\"/>\n"));
             }
             svg.Append(Invariant($"<text x=\"{x + w / 2:0.#}\" y=\"{area.Bottom + 16:0.#}\" text-anchor=\"middle\">{Escape(bars.Categories[i])}</text>\n"));

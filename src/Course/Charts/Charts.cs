@@ -21,13 +21,15 @@ public static class Charts
 
     /// <summary>
     /// Bars of named timings in milliseconds: height = mean per call, error bar = standard deviation
-    /// (what <c>%%timeit</c> prints).
+    /// (what <c>%%timeit</c> prints), on a logarithmic axis: timings of different methods span orders of
+    /// magnitude, and a time is never negative (an error bar reaching below zero is cut at the axis).
     /// </summary>
     public static Chart TimingBars(IEnumerable<(string Name, TimeitResult Timing)> timings, string title = "")
     {
         var list = timings.ToList();
-        return Bars(list.Select(t => t.Name).ToArray(), list.Select(t => t.Timing.Mean * 1e3).ToArray(),
-            list.Select(t => t.Timing.Std * 1e3).ToArray(), title, "time per call (ms)");
+        const string yTitle = "time per call (ms, log scale)";
+        return Single(title, new BarSeries(yTitle, [.. list.Select(t => t.Name)], [.. list.Select(t => t.Timing.Mean * 1e3)], [.. list.Select(t => t.Timing.Std * 1e3)]),
+            new ChartAxis(), new ChartAxis(yTitle, Log: true));
     }
 
     /// <summary>Lines with markers on log–log axes, one per named series (e.g. time against n).</summary>

@@ -16,7 +16,7 @@ public static class GradeCommand
         var solution = new Option<string?>("--solution") { Description = "The solution notebook (default: found by metadata or file name in --solutions)." };
         var solutions = new Option<string>("--solutions") { Description = "Folder of solution notebooks.", DefaultValueFactory = _ => "solutions" };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON (format: docs/grading.md)." };
-        var csv = new Option<string?>("--csv") { Description = "Class summary CSV when grading a folder (default: <folder>/grades.csv)." };
+        var csv = new Option<string?>("--csv") { Description = "Class summary CSV when grading a folder (written only when given; nothing is ever written into the graded folder)." };
         var timeout = Cli.TimeoutOption(60);
         var memory = new Option<int>("--memory-mb") { Description = "GC heap limit of each submission's process.", DefaultValueFactory = _ => 2048 };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Submissions graded at once (default: one per 2 cores, at least 1).", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
@@ -70,15 +70,17 @@ public static class GradeCommand
                 : JsonSerializer.Serialize(results[0], GradeReport.Json));
         if (outputs.Classroom is not null)
             File.AppendAllText(outputs.Classroom, $"result={ClassroomResult.Encode(reports, failures)}\n");
-        if (isFolder) WriteSummary(results, outputs.Csv ?? Path.Combine(target, shard is null ? "grades.csv" : $"grades-{shard.K}-of-{shard.N}.csv"));
+        // Reports go only where asked: the graded folder (students' files) is never written to.
+        if (isFolder) WriteSummary(results, outputs.Csv);
         return failures > 0 ? 2 : 0;
     }
 
-    /// <summary>The class summary: a table on the console and the CSV.</summary>
-    public static void WriteSummary(IReadOnlyList<GradeReport> reports, string csvPath)
+    /// <summary>The class summary: a table on the console, and the CSV when a path is given.</summary>
+    public static void WriteSummary(IReadOnlyList<GradeReport> reports, string? csvPath)
     {
-        Notebook.WriteAtomically(csvPath, ClassSummary.Csv(reports));
         AnsiConsole.Write(ClassSummary.Table(reports));
+        if (csvPath is null) return;
+        Notebook.WriteAtomically(csvPath, ClassSummary.Csv(reports));
         AnsiConsole.MarkupLineInterpolated($"class summary: {csvPath}");
     }
 

@@ -13,7 +13,7 @@ public static class GradeMergeCommand
     {
         var inputs = new Argument<string[]>("reports") { Description = "JSON reports of kit grade (lists or single reports).", Arity = ArgumentArity.OneOrMore };
         var json = new Option<string?>("--json") { Description = "Write the merged list of reports." };
-        var csv = new Option<string>("--csv") { Description = "Class summary CSV.", DefaultValueFactory = _ => "grades.csv" };
+        var csv = new Option<string>("--csv") { Description = "Class summary CSV (default: grades.csv in the current directory).", DefaultValueFactory = _ => "grades.csv" };
         var command = new Command("grade-merge", "Merge the JSON reports of kit grade shards into one class report.") { inputs, json, csv };
         command.SetAction(r => Run(r.GetValue(inputs)!, r.GetValue(json), r.GetValue(csv)!));
         return command;

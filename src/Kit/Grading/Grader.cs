@@ -138,6 +138,7 @@ public sealed class Grader(WorkerLimits limits, GradeOptions? options = null)
     {
         var results = new List<TestResult>();
         var answers = new List<(MergedCell Cell, Outcome? Outcome)>(); // answer cells since the previous test
+        var teacherText = string.Join("\n", cells.Where(c => !c.IsAnswer).Select(c => c.Source)); // every cell but answers is the solution's
         string? lastBroken = null; // the latest cell before this test that failed: the likely cause of a compile error
         for (var i = 0; i < cells.Count; i++)
         {
@@ -149,23 +150,40 @@ public sealed class Grader(WorkerLimits limits, GradeOptions? options = null)
                 continue;
             }
             var info = cells[i].Info!;
-            var (status, message) = Judge(outcomes[i], answers, lastBroken, cells[i].Property);
+            var (status, message) = Judge(outcomes[i], answers, lastBroken, cells[i].Property, teacherText);
             results.Add(new TestResult(info.GradeId, status == "passed" ? info.Points : 0, info.Points, status, Feedback.Clean(message)));
             answers.Clear();
         }
         return results;
     }
 
-    private static (string Status, string Message) Judge(Outcome? test, List<(MergedCell Cell, Outcome? Outcome)> answers, string? lastBroken, string property)
+    private static (string Status, string Message) Judge(Outcome? test, List<(MergedCell Cell, Outcome? Outcome)> answers, string? lastBroken, string property, string teacherText)
     {
         if (test is null) return ("not run", "not run");
         if (test.Status == "Ok") return ("passed", "");
         if (IsNotAttempted(test) || answers.Any(a => a.Outcome is { } o && IsNotAttempted(o))) return ("not attempted", "not attempted");
         var status = test.Status switch { "TimedOut" => "timed out", "Crashed" => "crashed", _ => "failed" };
         // Hidden tests say what they check, never their inputs, expected values or the code's own messages.
-        if (test.Hidden) return (status, $"a hidden test {(status == "failed" ? "failed" : $"{status}")}: {property} (the visible tests pass; try other inputs, edge cases and signs)");
+        if (test.Hidden)
+            return (status, $"a hidden test {(status == "failed" ? "failed" : $"{status}")}: {property}" +
+                            (status == "failed" && SolutionHint(test.Message, teacherText) is { } hint
+                                ? $"; hint: {hint}"
+                                : " (the visible tests pass; try other inputs, edge cases and signs)"));
         if (status != "failed") return (status, test.Message ?? status);
         return ("failed", test.ErrorType == "CompilationError" && lastBroken is not null ? lastBroken : Describe(test));
+    }
+
+    // A hidden test may name the mistake it diagnosed (Course.Check's "…; hint: <text>"). The hint is shown only if
+    // the solution's own cells (tests and locked cells, never answers) hold it verbatim: a fixed text written by the
+    // teacher, so answer code that throws a message of its own cannot pass a hidden input or expected value through it.
+    private const string HintMarker = "hint: ";
+
+    private static string? SolutionHint(string? message, string teacherText)
+    {
+        var at = message?.LastIndexOf(HintMarker, StringComparison.Ordinal) ?? -1;
+        if (at < 0) return null;
+        var hint = message![(at + HintMarker.Length)..].Trim();
+        return hint.Length >= 10 && teacherText.Contains(hint, StringComparison.Ordinal) ? hint : null;
     }
 
     private static bool IsNotAttempted(Outcome o) => o.ErrorType == typeof(NotImplementedException).FullName;
