@@ -165,7 +165,7 @@ Check.Close(MatMul(X.T, MatMul(X, w1) - t), new[] { 0.0, 0.0 }, 1e-10, what: "no
 // | `jax.hessian(lambda z: jnp.sum(z**3), holomorphic=True)(z)` | `Hessian((ComplexTensor z) => Sum(Pow(z, 3)), holomorphic: true)(z)` |
 //
 // Without the flag JAX refuses complex inputs (`jacfwd requires real-valued inputs ... For holomorphic
-// differentiation, pass holomorphic=True`); so does the library, with the same message.
+// differentiation, pass holomorphic=True`); so does the library, in JAX's words.
 //
 // *Difference from JAX:* JAX has one array type with a dtype; here complex numbers are a separate type,
 // `ComplexTensor` (a real and an imaginary `Tensor`), so the compiler already knows which overload applies.
@@ -282,7 +282,7 @@ Check.Close(hm["u"][0][1], Reshape(Array(expectedCross), 2, 3, 2, 2), 1e-12, wha
 // ## `LabelledMatrix`: a tree Hessian as one matrix with names
 //
 // For a **scalar** function of a tree, the tree product $x\otimes x$ is a block matrix. The documentation
-// suggests flattening pytrees into 1-D vectors (JAX's `jax.flatten_util.ravel_pytree`) when one matrix is
+// suggests flattening pytrees into 1-D vectors with `jax.flatten_util` (its `ravel_pytree`) when one matrix is
 // wanted; that loses the names. `Tree.ToMatrix()` flattens the blocks the same way (leaves in key order,
 // each leaf's elements in row-major order) and keeps a label per row and column: a key, or a key with an index for
 // a non-scalar leaf (`a[1]`).

@@ -336,7 +336,8 @@ Check.True(start > 0 && end > start, "the backward loop is in src/Adjoint/Core/R
 for (int i = start; i <= end; i++) Console.WriteLine($"{i + 1,3}  {source[i]}");
 Check.True(source[start..end].Any(l => l.Contains("adjoint[input.Id]! + g")), "the library accumulates adjoints (fan-out)");
 
-// The library's adjoint table for the lecture function: the same adjoints as our Values above.
+// The library's adjoint table for the lecture function. Its names: a = v₁, b = v₂, d = v₃, c = v₄, e = v₅, g = v₆.
+// The same adjoints as our Values above, and the fan-out additions as steps of their own (v̄₃, v̄₁, v̄₀ = x̄₂).
 display(Ad.TraceReverse(fn, 1.0, 1.0));
 
 // ## Summary
