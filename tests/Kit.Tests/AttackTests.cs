@@ -357,6 +357,8 @@ public sealed class ExercisePolicyTests : IDisposable
         { "03-hessians-exercise", "my_hessian", "Func<Tensor, Tensor> MyHessian(Func<Tensor, Tensor> f) => Hessian(f);", "line 1" },
         { "03-hessians-exercise", "my_hvp", "Tensor MyHvp(Func<Tensor, Tensor> f, Tensor x, Tensor v) =>\n    Hvp(f, x, v);", "line 2" },
         { "04-jacfwd-jacrev-timing-exercise", "orderings", "static Func<Tensor, Tensor> FwdFwd(Func<Tensor, Tensor> h) => Hessian(h);\nstatic Func<Tensor, Tensor> RevRev(Func<Tensor, Tensor> h) => JacRev(JacRev(h));\nstatic Func<Tensor, Tensor> RevFwd(Func<Tensor, Tensor> h) => JacRev(JacFwd(h));\nstatic Func<Tensor, Tensor> FwdRev(Func<Tensor, Tensor> h) => JacFwd(JacRev(h));", "line 1" },
+        { "06-jax-hessian-api-exercise", "shape_rule", "int[] PredictedShape(int output, string first, string second) =>\n    ((Tensor)Hessian(energy)(p0)[output][first][second]).Shape;", "line 2" },
+        { "07-build-your-own-reverse-mode-exercise", "backward", "List<Value> TopologicalOrder(Value root) => [];\nvoid Backward(Value root) { }\ndouble Cheat(Func<Tensor, Tensor> f, Tensor x) => Ad.Grad(f)(x).Item;", "line 3" },
         { "05-gaussian-cauchy-exercise", "se", "double[] StandardErrors(Func<Tensor, Tensor> nll, double[] pHat) => LinAlg.StandardErrors(Hessian(nll)(Array(pHat)).ToArray2D());", "line 1" },
     };
 
@@ -376,6 +378,8 @@ public sealed class ExercisePolicyTests : IDisposable
     [InlineData("03-hessians-exercise")]
     [InlineData("04-jacfwd-jacrev-timing-exercise")]
     [InlineData("05-gaussian-cauchy-exercise")]
+    [InlineData("06-jax-hessian-api-exercise")]
+    [InlineData("07-build-your-own-reverse-mode-exercise")]
     public void The_reference_solutions_break_no_rule(string exercise)
     {
         var prepared = RealExercise.Prepare(Repository.Combine($"solutions/{exercise}.ipynb"));
