@@ -127,6 +127,20 @@ public class FusedLoopTests
     }
 
     [Fact]
+    public void WithoutDynamicCodeTheBlocksAreInterpretedAndGiveTheSameHessian()
+    {
+        // What a file-based app with PublishAot on gets: no compiled loop, the block interpreter instead.
+        var graph = MakeGraph(Hessian(Model.Nll))(Point).Simplify();
+        var interpreted = BlockedProgram.TryCreate(graph, compileLoop: false)!;
+        var compiled = BlockedProgram.TryCreate(graph, compileLoop: true)!;
+        Assert.False(interpreted.IsCompiled);
+        Assert.True(compiled.IsCompiled);
+        Assert.Contains("interpreted", interpreted.Describe());
+        Assertions.Close(compiled.Run([Point])[0], interpreted.Run([Point])[0], 1e-12, 1e-12);
+        Assert.Contains("#:property PublishAot=false", BlockedProgram.InterpretedWarning);
+    }
+
+    [Fact]
     public void TheGaussianHessianLoopIsBitwiseDeterministicForOneAndTwoThreads()
     {
         var program = BlockedProgram.TryCreate(MakeGraph(Hessian(Model.Nll))(Point).Simplify())!;

@@ -43,13 +43,13 @@ internal sealed class BlockedProgram
     /// <summary>Arenas kept between calls: a worker's buffers are allocated once, not once per call.</summary>
     private readonly System.Collections.Concurrent.ConcurrentBag<Arena> arenas = [];
 
-    private BlockedProgram(Graph graph, PixelPlan plan, int blockLength, bool use512)
+    private BlockedProgram(Graph graph, PixelPlan plan, int blockLength, bool use512, bool compileLoop)
     {
         (this.graph, spatial, phases, this.blockLength) = (graph, plan.Spatial, plan.Phases, blockLength);
         pixels = Shapes.Size(spatial);
         spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => plan.OnePixel.IsSpatial(v.Shape)).Distinct().ToArray();
         var inBlocks = Enumerable.Range(0, phases.Length).Where(e => phases[e] is Phase.Body or Phase.Reduction).ToArray();
-        fused = FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction, spatialOutputs, use512);
+        fused = compileLoop ? FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction, spatialOutputs, use512) : null;
         compiledBlockLength = Math.Min(CompiledBlockPixels, pixels);
     }
 
@@ -58,9 +58,10 @@ internal sealed class BlockedProgram
     /// <summary>
     /// The block plan for a graph, or null when it has no large reduction or cannot be blocked. Its pixels are the
     /// axes of its largest reduction; its body is compiled into a <see cref="FusedLoop"/> on 512-bit vectors where
-    /// the hardware has them (or as asked).
+    /// the hardware has them (or as asked). <paramref name="compileLoop"/>: whether to compile the body into a loop at
+    /// all (default: only where the runtime really compiles dynamic code, see <see cref="DynamicCodeIsCompiled"/>).
     /// </summary>
-    public static BlockedProgram? TryCreate(Graph graph, bool? use512 = null)
+    public static BlockedProgram? TryCreate(Graph graph, bool? use512 = null, bool? compileLoop = null)
     {
         var spatial = PixelPlan.ReducedBlocks(graph).MaxBy(s => Shapes.Size(s));
         if (spatial is null || Shapes.Size(spatial) < MinimumSpatialSize || PixelPlan.TryCreate(graph, spatial, out _) is not { } plan) return null;
@@ -69,8 +70,30 @@ internal sealed class BlockedProgram
             .Select(eq => Shapes.Size(eq.Output.Shape) / Shapes.Size(spatial)).Append(1).Max();
         int pixels = Shapes.Size(spatial);
         int blockLength = Math.Clamp(TargetBlockElements / widest / 8 * 8, Math.Min(256, pixels), pixels);
-        return new BlockedProgram(graph, plan, blockLength, use512 ?? System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+        return new BlockedProgram(graph, plan, blockLength, use512 ?? System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
+            compileLoop ?? DynamicCodeIsCompiled());
     }
+
+    /// <summary>
+    /// The fused loop is a LINQ expression tree compiled at run time. Where the runtime cannot emit code
+    /// (a file-based app has PublishAot on by default, and then <c>Expression.Compile</c> silently returns an
+    /// interpreter that was measured ~500x slower), the blocks are interpreted primitive by primitive instead,
+    /// which needs no dynamic code, and the process is told once how to get the compiled loop back.
+    /// </summary>
+    private static bool DynamicCodeIsCompiled()
+    {
+        if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled) return true;
+        if (Interlocked.Exchange(ref warned, 1) == 0) Console.Error.WriteLine(InterpretedWarning);
+        return false;
+    }
+
+    private static int warned;
+
+    internal const string InterpretedWarning =
+        "Adjoint.Jit: this process cannot compile code at run time (RuntimeFeature.IsDynamicCodeCompiled is false; " +
+        "a .NET 10 file-based app has PublishAot on by default), so Jit runs its blocks primitive by primitive " +
+        "instead of as a compiled SIMD loop (tens of times slower). For full speed add `#:property PublishAot=false` " +
+        "at the top of the .cs file, or run from a project.";
 
     /// <summary>The primitives with spatial shapes replaced for blocks of <paramref name="length"/> pixels.</summary>
     private Primitive[] PrimitivesFor(int length)
