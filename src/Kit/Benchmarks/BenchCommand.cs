@@ -73,10 +73,10 @@ public static class BenchCommand
         $"{Environment.ProcessorCount} cores, {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256 : 128)}-bit SIMD";
 
     /// <summary>The most memory a benchmarked method may need: what the issue allows, and never more than is free.</summary>
-    private const double MemoryBudgetBytes = 8.0 * 1024 * 1024 * 1024;
+    private const double GiB = 1024.0 * 1024 * 1024, MemoryBudgetBytes = 8 * GiB;
 
     /// <summary>Whether the eager Hessian at an n×n image fits in memory, judged from its measured peak at a small image.</summary>
-    private static bool FitsInMemory(int n)
+    internal static bool FitsInMemory(int n)
     {
         const int probe = 200;
         if (n <= probe) return true;
@@ -87,9 +87,9 @@ public static class BenchCommand
         double free = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes - GC.GetTotalMemory(false);
         double budget = Math.Min(MemoryBudgetBytes, 0.8 * free);
         if (estimated <= budget) return true;
-        AnsiConsole.MarkupLine($"[yellow]skipping eager: its estimated peak at {n}×{n} is {estimated / 1e9:F1} GB " +
-                               $"({probePeak:F0} MB measured at {probe}×{probe}, scaled by the pixel count), over the {budget / 1e9:F1} GB allowed " +
-                               $"(8 GB, or 80% of what is free). Jit runs the same Hessian block by block in bounded memory.[/]");
+        AnsiConsole.MarkupLine($"[yellow]skipping eager: its estimated peak at {n}×{n} is {estimated / GiB:F1} GiB " +
+                               $"({probePeak:F0} MB measured at {probe}×{probe}, scaled by the pixel count), over the {budget / GiB:F1} GiB allowed " +
+                               $"(8 GiB, or 80% of what is free). Jit runs the same Hessian block by block in bounded memory.[/]");
         return false;
     }
 
