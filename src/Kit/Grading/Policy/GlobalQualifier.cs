@@ -45,12 +45,17 @@ internal sealed class GlobalQualifier(SemanticModel model) : CSharpSyntaxRewrite
         if (container is null) return null;
         var prefix = container is INamespaceSymbol { IsGlobalNamespace: true }
             ? "global::"
-            : container.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None)) + ".";
+            : container.ToDisplayString(Format) + ".";
         if (container is INamedTypeSymbol { IsGenericType: true }) return null; // a static member of a generic type: keep as written
         var text = prefix + visited.WithoutTrivia().ToFullString();
         // Only the text is kept, so a NameSyntax fits wherever the simple name stood (type or expression).
         return SyntaxFactory.ParseName(text).WithTriviaFrom(original);
     }
+
+    // `global::System.Object`, never the keyword `object`: `global::object.ReferenceEquals` would not parse.
+    private static readonly SymbolDisplayFormat Format = SymbolDisplayFormat.FullyQualifiedFormat
+        .WithGenericsOptions(SymbolDisplayGenericsOptions.None)
+        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
     // Only the leftmost name of a dotted chain is looked up; `x.Name` and `A.B`'s B are members, and `what:` names a parameter.
     private static bool StandsAlone(SimpleNameSyntax name) => name.Parent switch
