@@ -581,4 +581,6 @@ gpu.Dispose();                                   // frees the device memory; cal
 //
 // The exercise `exercises/05-gaussian-cauchy-exercise.ipynb` asks you to write the Cauchy NLL and the standard
 // errors yourself.
+//
+// **Next:** [06 · The jax.hessian API](06-jax-hessian-api.ipynb): `argnums`, `hasAux`, `holomorphic` and pytrees, item by item from JAX's documentation.
 

@@ -353,6 +353,8 @@ display(Ad.TraceReverse(fn, 1.0, 1.0));
 // Exercise: [07 · exercise](../exercises/07-build-your-own-reverse-mode-exercise.ipynb): write the rules, the
 // topological order and the backward pass yourself; the grader compares your gradients with `Ad.Grad` on
 // random programs.
+//
+// **Next:** [08 · Your own rules, and memory](08-custom-rules-and-memory.ipynb): custom derivative rules, `StopGradient`, `Checkpoint` and `Vmap`.
 
 // ---- Types declared in the notebook's cells: C# wants them after the top-level statements.
 
