@@ -79,4 +79,17 @@ public sealed class GenerateTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("repeats grade_id \"square\"", result.Output);
     }
+
+    [Fact]
+    public void A_test_that_is_all_hidden_is_rejected()
+    {
+        // Its exercise copy would check nothing, and pass on an empty answer where the exercise's own tests grade.
+        var solution = Notebook.Load(_exercise.Solution);
+        var test = solution.Cells.Single(c => Nbgrader.Of(c) is { Grade: true } && c.Source.Contains("Square(-2)"));
+        test.Source = "// Square of a negative number\n// BEGIN HIDDEN TESTS\nCheck.Close(Square(-2), 4, what: \"Square(-2)\");\n// END HIDDEN TESTS";
+        solution.Save();
+        var result = KitProcess.Run(_exercise.Folder.Path, "generate");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is all hidden", result.Output);
+    }
 }

@@ -30,6 +30,12 @@ public static partial class ExerciseGenerator
             if (info is { Solution: true })
                 source = ReplaceSolution(source, cell.IsCode ? CodeStub : TextStub, solution.Path, where);
             var withoutHidden = RemoveRegions(source, HiddenBegin(), HiddenEnd(), solution.Path, where);
+            // A test that is all hidden runs nothing in the exercise: where the exercise's own tests grade
+            // (GitHub Classroom's workflow) it would pass on an empty answer and give its points for nothing.
+            if (info is { Grade: true } && cell.IsCode && withoutHidden != source && !HasCode(withoutHidden))
+                throw new NotebookFormatException(solution.Path,
+                    $"{where}: the test '{info.GradeId}' is all hidden, so its exercise copy checks nothing and would pass on an empty answer; " +
+                    "keep a visible check that calls the answer above BEGIN HIDDEN TESTS");
             if (info is { Solution: true } || info is { Grade: true } || withoutHidden != source)
                 if (cell.IsCode) cell.ClearOutputs();
             cell.Source = withoutHidden;
@@ -85,6 +91,9 @@ public static partial class ExerciseGenerator
         if (inside) throw Unbalanced(path, where, "BEGIN HIDDEN TESTS without END HIDDEN TESTS");
         return removed ? string.Join('\n', result).TrimEnd('\n') : source;
     }
+
+    private static bool HasCode(string source) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseTokens(source).Any(t => !Microsoft.CodeAnalysis.CSharpExtensions.IsKind(t, Microsoft.CodeAnalysis.CSharp.SyntaxKind.EndOfFileToken));
 
     private static string Indent(string line) => line[..(line.Length - line.TrimStart().Length)];
 
