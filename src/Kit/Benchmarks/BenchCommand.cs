@@ -61,11 +61,11 @@ public static class BenchCommand
             ("fd-numdifftools-eager", n, () => FiniteDifferences.NumdifftoolsHessian(EagerValue, Point), 1),
         };
         if (gpuHessian is not null) methods = [.. methods, ("gpu", n, () => gpuHessian(p).ToArray2D(), repeats)];
+        var devices = backend is null ? null : new Dictionary<string, string> { ["gpu"] = backend.Device };
+        var chosen = methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "hand" || m.Name == "gpu");
         // Eager AD keeps every intermediate of the image alive at once: estimate its memory at this size from a
         // small image (it grows with the pixel count) and skip it where the machine could not hold it.
-        methods = methods.Where(m => m.Name != "eager" || (only is not null && !only.Contains("eager")) || FitsInMemory(n)).ToArray();
-        var devices = backend is null ? null : new Dictionary<string, string> { ["gpu"] = backend.Device };
-        return Run("gauss", methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "hand" || m.Name == "gpu").ToArray(), warmups: 1, devices);
+        return Run("gauss", chosen.Where(m => m.Name != "eager" || FitsInMemory(n)).ToArray(), warmups: 1, devices);
     }
 
     /// <summary>The cores and the widest SIMD vectors the JIT uses here (the fused loop's width).</summary>
