@@ -13,7 +13,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export JUPYTER_PATH="$work/jupyter"
 mkdir -p "$JUPYTER_PATH/kernels"
-dotnet-interactive jupyter install --path "$JUPYTER_PATH/kernels" >/dev/null
+.devcontainer/jupyter-kernel.sh "$JUPYTER_PATH/kernels"
 for notebook in "$@"; do
   echo "jupyter nbconvert --execute $notebook (kernel .net-csharp)"
   jupyter nbconvert --to notebook --execute "$notebook" --output-dir "$work/out" \

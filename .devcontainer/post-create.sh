@@ -18,6 +18,6 @@ fi
 # Jupyter finds the kernel when .tools is on PATH (the kernelspec runs `dotnet interactive`).
 if command -v jupyter >/dev/null; then
   mkdir -p "$HOME/.local/share/jupyter/kernels"
-  .tools/dotnet-interactive jupyter install >/dev/null || echo "post-create: Jupyter kernel not registered (see README, Jupyter)" >&2
+  .devcontainer/jupyter-kernel.sh || echo "post-create: Jupyter kernel not registered (see README, Jupyter)" >&2
 fi
 echo "post-create: solution built, kernel in .tools/; open notebooks/ (Polyglot Notebooks) or run: dotnet run --project src/Kit -- run --kernel dotnet-interactive"

@@ -69,6 +69,25 @@ public sealed class InteractiveKernelTests : IDisposable
     }
 
     [Fact]
+    public void The_kernel_gets_the_workspace_settings_that_Polyglot_Notebooks_passes_to_it()
+    {
+        const string probe = "Console.Write($\"server GC {System.Runtime.GCSettings.IsServerGC}, a 160 kB array in generation {GC.GetGeneration(new double[20_000])}\");";
+        Directory.CreateDirectory(_folder["bare"]);
+        using (var bare = new InteractiveKernel(_folder["bare"], InteractiveKernel.Locate(null, Repository.Root)))
+            Assert.Equal("server GC True, a 160 kB array in generation 2", Nb.Text(Assert.Single(bare.Execute(probe, Minutes).Outputs)));
+
+        _folder.Write("course/.vscode/settings.json", """
+            {
+              // comments and trailing commas, as VS Code allows
+              "polyglot-notebook.kernelEnvironmentVariables": { "DOTNET_gcServer": "0", "DOTNET_GCLOHThreshold": "0x800000", },
+            }
+            """);
+        Directory.CreateDirectory(_folder["course/notebooks"]);
+        using var kernel = new InteractiveKernel(_folder["course/notebooks"], InteractiveKernel.Locate(null, Repository.Root));
+        Assert.Equal("server GC False, a 160 kB array in generation 0", Nb.Text(Assert.Single(kernel.Execute(probe, Minutes).Outputs)));
+    }
+
+    [Fact]
     public void A_cell_past_its_time_limit_stops_the_kernel_and_later_cells_are_refused()
     {
         using var kernel = Start();

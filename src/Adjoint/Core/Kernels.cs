@@ -31,11 +31,20 @@ internal sealed record BinaryKernel(SpanSpanOp ArrayArray, SpanScalarOp ArraySca
 internal static class Kernels
 {
     /// <summary>A result array: from the thread's <see cref="Arena"/> when one is active (compiled blocks), else fresh.</summary>
-    public static double[] NewArray(int size) => Arena.Current?.Next(size) ?? GC.AllocateUninitializedArray<double>(size);
+    public static double[] NewArray(int size)
+    {
+        if (Arena.Current is { } arena) return arena.Next(size);
+        LargeObjectHeapAdvice.Allocating(size);
+        return GC.AllocateUninitializedArray<double>(size);
+    }
 
     public static double[] NewZeroedArray(int size)
     {
-        if (Arena.Current is null) return new double[size];
+        if (Arena.Current is null)
+        {
+            LargeObjectHeapAdvice.Allocating(size);
+            return new double[size];
+        }
         var array = Arena.Current.Next(size);
         array.AsSpan().Clear();
         return array;

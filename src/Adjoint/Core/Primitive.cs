@@ -77,6 +77,9 @@ internal abstract class Primitive
     /// <summary>Whether the output has derivatives at all (false for comparisons).</summary>
     public virtual bool IsDifferentiable => true;
 
+    /// <summary>Whether <see cref="Jvp(int, Tensor[], Tensor, Tensor)"/> gives a tangent (false where it explains why forward mode cannot apply).</summary>
+    public virtual bool HasForwardRule => true;
+
     /// <summary>
     /// All the parameters that make this operation what it is (shapes, axes, an exponent…). Equality,
     /// hashing (common-subexpression elimination, caches) and the listing all derive from them, so a

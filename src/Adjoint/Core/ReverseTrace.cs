@@ -15,6 +15,7 @@ internal sealed class ReverseTrace : Trace
 
     public IReadOnlyList<Equation> Tape => tape;
     public override string Kind => "ReverseTrace";
+    public override bool KeepsIntermediates => true;
 
     public ReverseTracer NewInput(Tensor primal) => new(this, primal, nextId++);
 

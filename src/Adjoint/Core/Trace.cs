@@ -30,6 +30,9 @@ internal abstract class Trace
     /// </summary>
     public virtual bool RecordsLargeConstants => false;
 
+    /// <summary>Whether this trace keeps every intermediate value until it ends (reverse mode's tape).</summary>
+    public virtual bool KeepsIntermediates => false;
+
     public abstract string Kind { get; }
     public override string ToString() => $"{Kind}(level={Level})";
 }
@@ -68,6 +71,14 @@ internal static class Dispatch
         for (int i = active.Count - 1; i >= 0; i--)
             if (active[i].RecordsLargeConstants) return active[i];
         return null;
+    }
+
+    /// <summary>Whether a transformation that started after <paramref name="trace"/> (and is still running) keeps every intermediate value.</summary>
+    internal static bool KeptAbove(Trace trace)
+    {
+        for (int i = active!.Count - 1; i >= 0 && active[i] != trace; i--)
+            if (active[i].KeepsIntermediates) return true;
+        return false;
     }
 
     internal static void Leave(Trace trace)

@@ -131,6 +131,8 @@ internal sealed class CustomVjpP(Func<Tensor[], Tensor> f, Func<Tensor[], Tensor
         return output;
     }
 
+    public override bool HasForwardRule => false;
+
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) =>
         throw new InvalidOperationException(
             "can't apply forward-mode autodiff (Jvp, JacFwd, Hessian) to a CustomVjp function: it has a reverse-mode rule only. " +

@@ -10,8 +10,9 @@ namespace Kit.Running;
 /// Drives the real .NET Interactive kernel (<c>dotnet-interactive stdio</c>, the process VS Code's
 /// Polyglot Notebooks starts) over its JSON-lines protocol: one <c>SubmitCode</c> command per cell,
 /// then every event up to the command's <c>CommandSucceeded</c> or <c>CommandFailed</c>, turned into
-/// nbformat outputs. The process starts in the notebook's folder and gets no runtime settings of
-/// ours (the environment variables that tune the .NET runtime are removed), as when VS Code starts it.
+/// nbformat outputs. The process starts in the notebook's folder with the environment VS Code gives it:
+/// the variables that tune the .NET runtime are removed from ours, and the workspace's
+/// <see cref="KernelEnvironment"/> (the course's <c>.vscode/settings.json</c>) is added.
 /// </summary>
 public sealed class InteractiveKernel : ICellKernel
 {
@@ -44,6 +45,7 @@ public sealed class InteractiveKernel : ICellKernel
                                                                || k.StartsWith("DOTNET_TC_", StringComparison.OrdinalIgnoreCase)
                                                                || k.StartsWith("DOTNET_TieredCompilation", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(name);
+        foreach (var (name, value) in KernelEnvironment.For(directory)) start.Environment[name] = value;
         start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         try { _process = Process.Start(start) ?? throw new KernelException($"could not start {executable}"); }
