@@ -39,7 +39,7 @@ using Course;
 //
 // *Before running:* `dotnet build` in the repository root (the cells load the built `Adjoint.dll` and `Course.dll`).
 //
-// *Run time: Running the whole notebook took 9 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
+// *Run time: Running the whole notebook took 4 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
 
 // ## The lecture function in C#
 //

@@ -48,7 +48,7 @@ using Course;
 //
 // *Before running:* `dotnet build` in the repository root.
 //
-// *Run time: Running the whole notebook took 5 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
+// *Run time: Running the whole notebook took 4 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
 
 Tensor fn(Tensor x1, Tensor x2)
 {

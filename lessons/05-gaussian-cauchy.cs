@@ -38,7 +38,7 @@ using static Adjoint.Ad;
 // > reproduce the blog's size (eager mode then needs minutes and several GB of memory; `Jit(Hessian(nll))`,
 // > timed near the end, is what makes that size fast).
 //
-// *Run time: Running the whole notebook took 33 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
+// *Run time: Running the whole notebook took 23 s in the .NET Interactive kernel on the course's shared 2-core machine (measured with `kit run --kernel dotnet-interactive`).*
 
 // ## The model
 //

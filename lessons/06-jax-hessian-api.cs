@@ -42,8 +42,8 @@ using System.Numerics;
 // differs from JAX and why. At the end: `LabelledMatrix`, which turns a tree-shaped Hessian back into one
 // matrix with named rows and columns.
 //
-// *Before running:* `dotnet build` in the repository root. *Runs in about 5 s on 2 cores* (measured: all cells
-// in the real kernel, 5.1 s, plus the kernel's start).
+// *Before running:* `dotnet build` in the repository root. *Runs in about 4 s on 2 cores* (measured: all cells
+// in the real kernel, 4.3 s, plus the kernel's start).
 
 // ## The documentation's first example
 //

@@ -39,7 +39,7 @@ using Course;
 // JAX's own documentation (the stable `log1pexp`, `clip_gradient`, the TD(0) loss of the autodiff cookbook), so
 // you can read both side by side.
 //
-// *Before running:* `dotnet build` in the repository root. *Run time:* about 17 s on the 2-core course machine
+// *Before running:* `dotnet build` in the repository root. *Run time:* about 12 s on the 2-core course machine
 // (measured in the real .NET Interactive kernel).
 
 // ## 1 · `CustomJvp`: a derivative the chain rule gets wrong

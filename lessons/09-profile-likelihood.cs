@@ -40,7 +40,7 @@ using Course;
 // | covariance | `jnp.linalg.inv(H)` | `LinAlg.Inverse(H)` |
 // | quasi-Newton | `scipy.optimize.minimize(nll, x0, jac=jax.grad(nll), method="BFGS")` | `Optimize.Bfgs(...)` |
 //
-// *Before running:* `dotnet build` in the repository root. *Run time:* about 20 s on the 2-core course machine
+// *Before running:* `dotnet build` in the repository root. *Run time:* about 17 s on the 2-core course machine
 // (measured in the real .NET Interactive kernel).
 
 // ## The model
