@@ -233,6 +233,27 @@ public class TensorTests
         Is([16, 17, 18, 19, 20, 21, 22, 23], [2, 4], t[1, 1..]); // t[1, 1:]
     }
 
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(1, 3, 5)]
+    [InlineData(1, 4, 4)]
+    [InlineData(1, 7, 9)]
+    [InlineData(1, 33, 65)]
+    [InlineData(1, 200, 200)]
+    [InlineData(3, 6, 10)]
+    [InlineData(2, 64, 3)]
+    public void SwappingTheLastTwoAxesMovesEveryElement(int stack, int rows, int cols)
+    {
+        // Tiles, 4×4 shuffled blocks and the leftovers at every edge: each element lands where the definition puts it.
+        var x = Arange(stack * rows * cols).Reshape(stack, rows, cols);
+        var t = Transpose(x, 0, 2, 1);
+        Assert.Equal([stack, cols, rows], t.Shape);
+        for (int m = 0; m < stack; m++)
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                    Assert.Equal((m * rows + i) * cols + j, t.Data[(m * cols + j) * rows + i]);
+    }
+
     [Fact]
     public void TransposeReshapeMoveaxisStackConcatenate()
     {

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Adjoint;
 
@@ -187,23 +189,49 @@ internal static class Kernels
 
     /// <summary>
     /// Transposes each matrix of a stack in 32×32 tiles, so that both the reads and the writes of a
-    /// tile stay in cache (a plain loop strides through memory on one side).
+    /// tile stay in cache (a plain loop strides through memory on one side). Inside a tile, 4×4 blocks
+    /// are moved with AVX shuffles where the CPU has them (JacFwd ends with this transpose of its n × n
+    /// tangents: 200×200 measured 32 µs element by element, about as long as three element-wise operations).
     /// </summary>
     private static double[] SwapLastTwo(double[] x, int[] shape)
     {
         int rows = shape[^2], cols = shape[^1], size = rows * cols;
         var result = NewArray(x.Length);
         const int tile = 32;
+        int block = Avx.IsSupported ? 4 : 1;
         for (int m = 0; m < x.Length; m += size)
             for (int i0 = 0; i0 < rows; i0 += tile)
                 for (int j0 = 0; j0 < cols; j0 += tile)
                 {
                     int iEnd = Math.Min(i0 + tile, rows), jEnd = Math.Min(j0 + tile, cols);
+                    int iBlocks = i0 + (iEnd - i0) / block * block, jBlocks = j0 + (jEnd - j0) / block * block;
+                    if (block == 4)
+                        for (int i = i0; i < iBlocks; i += 4)
+                            for (int j = j0; j < jBlocks; j += 4)
+                                Transpose4x4(ref x[m + i * cols + j], cols, ref result[m + j * rows + i], rows);
+                    // What the blocks leave: the last columns of every row, then the last rows.
                     for (int i = i0; i < iEnd; i++)
-                        for (int j = j0; j < jEnd; j++)
+                        for (int j = i < iBlocks ? jBlocks : j0; j < jEnd; j++)
                             result[m + j * rows + i] = x[m + i * cols + j];
                 }
         return result;
+    }
+
+    /// <summary>The 4×4 block at <paramref name="from"/> (rows <paramref name="cols"/> apart) into <paramref name="to"/> (rows <paramref name="rows"/> apart), transposed.</summary>
+    private static void Transpose4x4(ref double from, int cols, ref double to, int rows)
+    {
+        var r0 = Vector256.LoadUnsafe(ref from);
+        var r1 = Vector256.LoadUnsafe(ref from, (nuint)cols);
+        var r2 = Vector256.LoadUnsafe(ref from, (nuint)(2 * cols));
+        var r3 = Vector256.LoadUnsafe(ref from, (nuint)(3 * cols));
+        var low01 = Avx.UnpackLow(r0, r1);    // a00 a10 a02 a12
+        var high01 = Avx.UnpackHigh(r0, r1);  // a01 a11 a03 a13
+        var low23 = Avx.UnpackLow(r2, r3);    // a20 a30 a22 a32
+        var high23 = Avx.UnpackHigh(r2, r3);  // a21 a31 a23 a33
+        Avx.Permute2x128(low01, low23, 0x20).StoreUnsafe(ref to);                      // a00 a10 a20 a30
+        Avx.Permute2x128(high01, high23, 0x20).StoreUnsafe(ref to, (nuint)rows);       // a01 a11 a21 a31
+        Avx.Permute2x128(low01, low23, 0x31).StoreUnsafe(ref to, (nuint)(2 * rows));   // a02 a12 a22 a32
+        Avx.Permute2x128(high01, high23, 0x31).StoreUnsafe(ref to, (nuint)(3 * rows)); // a03 a13 a23 a33
     }
 
     /// <summary>Matrix product over the last two axes, broadcasting the leading ones.</summary>
