@@ -115,8 +115,8 @@ public static class WorkerProcess
         else
         {
             var args = Sandbox.Wrap(program, directory, sandbox.Files,
-                [Path.GetDirectoryName(host)!, Path.GetDirectoryName(dll)!, .. sandbox.Folders], environment);
-            (info, cgroup) = Sandbox.StartInfo(args);
+                [Path.GetDirectoryName(host)!, Path.GetDirectoryName(dll)!, .. sandbox.Folders], environment, Sandbox.TaskLimitHere);
+            (info, cgroup) = Sandbox.StartInfo(args, Sandbox.TaskLimitHere);
         }
         info.RedirectStandardInput = info.RedirectStandardOutput = info.RedirectStandardError = true;
         info.UseShellExecute = false;
