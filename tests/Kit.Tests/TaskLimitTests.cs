@@ -37,6 +37,20 @@ public sealed class TaskLimitTests
         }, line);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void What_an_unprivileged_sandbox_cannot_read_is_named()
+    {
+        using var folder = new TempFolder(); // created owner-only (0700)
+        var file = folder.Write("Course.dll", "");
+        Assert.Equal(folder.Path, Sandbox.UnreadableByOthers([file]));
+        File.SetUnixFileMode(folder.Path, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(file, (UnixFileMode)0b110_000_000);
+        Assert.Equal(file, Sandbox.UnreadableByOthers([file]));
+        File.SetUnixFileMode(file, (UnixFileMode)0b110_100_100);
+        Assert.Null(Sandbox.UnreadableByOthers([file, folder.Path, "/usr/bin"]));
+    }
+
     private static void AssertStopped(TaskLimit limit)
     {
         using var folder = new TempFolder();

@@ -126,6 +126,26 @@ public static class Sandbox
 
     private static bool IsRoot => Environment.IsPrivilegedProcess;
 
+    /// <summary>Whether sandboxes under <paramref name="limit"/> run as <see cref="UnprivilegedId"/>, which must be able to
+    /// read what they bind.</summary>
+    public static bool RunsUnprivileged(TaskLimit limit) => limit == TaskLimit.Rlimit && IsRoot;
+
+    /// <summary>The first of <paramref name="paths"/> that a user other than its owner cannot read (or reach through its
+    /// folders), or null.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public static string? UnreadableByOthers(IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            var full = Path.GetFullPath(path);
+            var need = Directory.Exists(full) ? UnixFileMode.OtherRead | UnixFileMode.OtherExecute : UnixFileMode.OtherRead;
+            if ((File.GetUnixFileMode(full) & need) != need) return full;
+            for (var folder = Path.GetDirectoryName(full); folder is not null; folder = Path.GetDirectoryName(folder))
+                if ((File.GetUnixFileMode(folder) & UnixFileMode.OtherExecute) == 0) return folder;
+        }
+        return null;
+    }
+
     /// <summary>Removes a sandbox's cgroup once its tasks are gone (they die with the pid namespace).</summary>
     public static void Release(string? cgroup)
     {
