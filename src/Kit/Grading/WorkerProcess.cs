@@ -114,9 +114,13 @@ public static class WorkerProcess
         }
         else
         {
-            var args = Sandbox.Wrap(program, directory, sandbox.Files,
-                [Path.GetDirectoryName(host)!, Path.GetDirectoryName(dll)!, .. sandbox.Folders], environment);
-            (info, cgroup) = Sandbox.StartInfo(args);
+            var limit = Sandbox.TaskLimitHere;
+            List<string> folders = [Path.GetDirectoryName(host)!, Path.GetDirectoryName(dll)!, .. sandbox.Folders];
+            if (OperatingSystem.IsLinux() && Sandbox.RunsUnprivileged(limit) && Sandbox.UnreadableByOthers([.. folders, .. sandbox.Files]) is { } hidden)
+                throw new GraderException($"the sandbox runs as uid {Sandbox.UnprivilegedId} (its task limit is RLIMIT_NPROC, which root ignores) and cannot read {hidden}: "
+                                          + "make it readable (chmod o+rX), or grade where a pids cgroup is writable");
+            var args = Sandbox.Wrap(program, directory, sandbox.Files, folders, environment, limit);
+            (info, cgroup) = Sandbox.StartInfo(args, limit);
         }
         info.RedirectStandardInput = info.RedirectStandardOutput = info.RedirectStandardError = true;
         info.UseShellExecute = false;
