@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 
 namespace Kit.Benchmarks;
 
@@ -22,15 +23,28 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
         FormattableString.Invariant($"bench {Suite} {Method} n={N} median_ms={Median:G6} ratio={Median / referenceMedian:G6} min_ms={Min:G6} max_ms={Max:G6} runs={Milliseconds.Count} peak_mb={PeakMegabytes:F0}");
 
     /// <summary>
-    /// Warms up (at least <paramref name="warmups"/> runs and, for fast methods, half a second, so the
-    /// JIT has tiered up), then times <paramref name="repeats"/> runs. Memory is sampled every few milliseconds
-    /// on a background thread: the managed heap's size (live data plus garbage not yet collected), after
-    /// a full compacting collection before the method starts, so it reflects this method alone.
+    /// Warms up (at least <paramref name="warmups"/> runs, then until the JIT has compiled nothing new for a
+    /// second, at most <see cref="MaximumWarmUp"/>), then times <paramref name="repeats"/> runs. Tiered compilation
+    /// recompiles hot methods in the background for seconds: the runtime's vector exp and hypot, which a Jit kernel
+    /// calls, ran unoptimised for the first ~5 s of a 300×300 Hessian loop (22 ns per pixel, then 7).
+    /// Memory is sampled every few milliseconds on a background thread: the managed heap's size (live data plus
+    /// garbage not yet collected), after a full compacting collection before the method starts, so it reflects
+    /// this method alone.
     /// </summary>
     public static Measurement Time(string suite, string method, int n, Action action, int repeats, int warmups)
     {
         var warming = Stopwatch.StartNew();
-        for (int i = 0; i < warmups || (warmups > 0 && warming.Elapsed.TotalSeconds < 0.5); i++) action();
+        for (int i = 0; i < warmups; i++) action();
+        var quiet = Stopwatch.StartNew();
+        long compiled = JitInfo.GetCompiledMethodCount();
+        while (warmups > 0 && quiet.Elapsed < JitQuiet && warming.Elapsed < MaximumWarmUp)
+        {
+            action();
+            long now = JitInfo.GetCompiledMethodCount();
+            if (now == compiled) continue;
+            compiled = now;
+            quiet.Restart();
+        }
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -45,6 +59,8 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
         }
         return new Measurement(suite, method, n, times, sampler.PeakMegabytes);
     }
+
+    private static readonly TimeSpan JitQuiet = TimeSpan.FromSeconds(1), MaximumWarmUp = TimeSpan.FromSeconds(15);
 
     private sealed class MemorySampler : IDisposable
     {
