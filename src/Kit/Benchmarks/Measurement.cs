@@ -45,7 +45,7 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
             compiled = now;
             quiet.Restart();
         }
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

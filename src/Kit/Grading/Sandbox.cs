@@ -71,7 +71,7 @@ public static class Sandbox
     {
         TaskLimit.CgroupV1 => $"at most {MaxTasks} tasks (pids cgroup v1)",
         TaskLimit.CgroupV2 => $"at most {MaxTasks} tasks (pids cgroup v2)",
-        TaskLimit.Rlimit => $"at most {MaxTasks} tasks (RLIMIT_NPROC" + (IsRoot ? $", as uid {UnprivilegedId})" : ")"),
+        TaskLimit.Rlimit => $"at most {MaxTasks} tasks (RLIMIT_NPROC" + (RunsUnprivileged(limit) ? $", as uid {UnprivilegedId})" : ")"),
         _ => "no task limit (no writable pids cgroup, no prlimit)",
     };
 
@@ -117,7 +117,7 @@ public static class Sandbox
             // The shell joins the cgroup, then becomes bubblewrap: every task of the sandbox is counted.
             command = ["/bin/sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", cgroup, Bwrap];
         }
-        else command = limit == TaskLimit.Rlimit && IsRoot ? [.. AsUnprivileged, Bwrap] : [Bwrap];
+        else command = RunsUnprivileged(limit) ? [.. AsUnprivileged, Bwrap] : [Bwrap];
         var info = new ProcessStartInfo(command[0]);
         foreach (var a in command.Skip(1).Concat(args)) info.ArgumentList.Add(a);
         info.Environment.Clear();
