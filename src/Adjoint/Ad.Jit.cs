@@ -84,7 +84,7 @@ public static partial class Ad
 
     /// <summary>Large graphs run block by block over their pixels; the others equation by equation.</summary>
     internal static Func<Tensor[], Tensor[]> Compile(Graph graph) =>
-        BlockedProgram.TryCreate(graph) is { } blocked ? blocked.Run : graph.Run;
+        BlockedProgram.TryCreate(graph) is { } blocked ? blocked.Run : new EquationProgram(graph).Run;
 
     /// <summary>A jitted function: one program per input shape signature, made by <paramref name="compile"/> from the simplified graph.</summary>
     private sealed class Compiled(Func<Tensor[], Tensor[]> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)

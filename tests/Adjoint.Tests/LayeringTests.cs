@@ -9,7 +9,7 @@ namespace Adjoint.Tests;
 public class LayeringTests
 {
     private static readonly string[] JitTypes =
-        ["GraphTrace", "BlockedProgram", "FusedLoop", "PixelPlan", "VectorApi", "MakeGraph", "Capture", "Compiled"];
+        ["GraphTrace", "BlockedProgram", "EquationProgram", "FusedLoop", "PixelPlan", "VectorApi", "MakeGraph", "Capture", "Compiled"];
 
     private static readonly string[] JitFiles = ["Jit", "Ad.Jit.cs"];
 

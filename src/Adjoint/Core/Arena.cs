@@ -40,11 +40,26 @@ internal sealed class Arena
         var previous = current;
         current = this;
         Reset();
-        return new Scope(previous);
+        return new Scope(previous, restores: true);
     }
 
-    public readonly struct Scope(Arena? previous) : IDisposable
+    /// <summary>No arena on this thread until the returned scope is disposed: for arrays that must outlive the block.</summary>
+    public static Scope Suspend()
     {
-        public void Dispose() => current = previous;
+        var previous = current;
+        current = null;
+        return new Scope(previous, restores: true);
+    }
+
+    /// <summary>Whether <paramref name="array"/> is one of the buffers this arena hands out again.</summary>
+    public bool Owns(double[] array) => lists.Values.Any(list => list.Any(b => ReferenceEquals(b, array)));
+
+    /// <summary>Restores the previous arena on disposal; <c>default</c> restores nothing (a scope that was not needed).</summary>
+    public readonly struct Scope(Arena? previous, bool restores) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (restores) current = previous;
+        }
     }
 }
