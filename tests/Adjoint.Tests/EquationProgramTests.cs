@@ -1,4 +1,5 @@
 using Adjoint;
+using CsCheck;
 using static Adjoint.Ad;
 using static Adjoint.Np;
 
@@ -7,7 +8,8 @@ namespace Adjoint.Tests;
 /// <summary>
 /// Jit's equation-by-equation programs take their intermediates from an arena kept between calls: a call must then
 /// allocate only its results, and nothing a caller holds (a result, a value user code kept) may be overwritten by the
-/// next call.
+/// next call. Runs of element-wise equations on arrays of one size are fused into one loop, which must compute what the
+/// equations compute one by one (up to rounding: the loop may use fused multiply-adds).
 /// </summary>
 public class EquationProgramTests
 {
@@ -98,5 +100,88 @@ public class EquationProgramTests
         var large = new EquationProgram(MakeGraph(Chain)(Zeros(1000)).Simplify()); // 11 × 10⁶ intermediate numbers
         Assert.True(small.KeepsArena);
         Assert.False(large.KeepsArena);
+    }
+
+    [Fact]
+    public void TheToyHessianRunsItsElementWiseEquationsAsOneLoop()
+    {
+        static Tensor Toy(Tensor x) => Sum(Pow(x, 2) - Pow(x, 3) - x);
+        var x = Uniform([200], seed: 1);
+        var graph = MakeGraph(JacFwd(JacRev(Toy)))(x).Simplify();
+        var program = new EquationProgram(graph);
+        Assert.Equal(1, program.Fusion.Loops);
+        Assert.True(program.Fusion.Equations >= 4, $"{program.Fusion.Equations} equations fused:\n{graph}");
+        Assertions.Close(Hessian(Toy)(x), program.Run([x])[0], 1e-13, 1e-13);
+        Assertions.Close(new EquationProgram(graph, fuse: false).Run([x])[0], program.Run([x])[0], 1e-13, 1e-13);
+    }
+
+    [Fact]
+    public void AnEquationBetweenTheElementWiseOnesThatDoesNotReadThemRunsBeforeTheLoop()
+    {
+        var w = Uniform([64, 64], seed: 3);
+        Tensor F(Tensor x)
+        {
+            var a = Sin(x) * 2.0;        // [64, 64]: starts a run
+            var m = MatMul(w, w);        // reads nothing of the run
+            var b = a * m + Exp(a);      // joins it, reading m
+            return MatMul(b, x) + b;     // needs the run's value
+        }
+        var x = Uniform([64, 64], seed: 4);
+        var program = new EquationProgram(MakeGraph(F)(x).Simplify());
+        Assert.Equal((1, 5), program.Fusion); // sin, ·2, ·m, exp, +; the last + is alone after the matrix product
+        Assertions.Close(F(x), program.Run([x])[0], 1e-13, 1e-13);
+    }
+
+    /// <summary>
+    /// Random element-wise programs over a (64, 80) image, a row, a column, a scalar and constants of each shape,
+    /// with reshapes between them, and two results: Jit (fused) equals eager evaluation.
+    /// </summary>
+    [Fact]
+    public void FusedLoopsComputeWhatTheEquationsCompute()
+    {
+        var constants = new[] { Uniform([64, 80], seed: 5), Uniform([80], seed: 6), Uniform([64, 1], seed: 7), Array(0.75) };
+        Tensor Apply(int[] program, Tensor x, Tensor row, Tensor column, Tensor scalar)
+        {
+            var values = new List<Tensor> { x, row, column, scalar };
+            values.AddRange(constants);
+            for (int k = 0; k + 2 < program.Length; k += 3)
+            {
+                Tensor a = values[program[k + 1] % values.Count], b = values[program[k + 2] % values.Count];
+                values.Add((program[k] % 7) switch
+                {
+                    0 => a + b,
+                    1 => a - b,
+                    2 => a * b,
+                    3 => a / (2.0 + Sin(b)),
+                    4 => Tanh(a) + b,
+                    5 => Reshape(Reshape(a * b, [.. (a * b).Shape, 1]), (a * b).Shape), // through a reshape and back
+                    _ => Exp(Sin(a)) * b,
+                });
+            }
+            var last = values[^1];
+            var image = last + x; // one result the size of the image, whatever the last value's shape
+            return Concatenate([Reshape(image, -1), Reshape(values[^2] * 1.5, -1)], 0);
+        }
+        var inputs = new[] { Uniform([64, 80], seed: 8, low: -1, high: 1), Uniform([80], seed: 9), Uniform([64, 1], seed: 10), Array(-0.5) };
+        int fused = 0;
+        Gen.Int[0, 1000].Array[6, 24].Sample(program =>
+        {
+            Tensor F(Tensor x, Tensor row, Tensor column, Tensor scalar) => Apply(program, x, row, column, scalar);
+            Assertions.Close(F(inputs[0], inputs[1], inputs[2], inputs[3]), Jit(F)(inputs[0], inputs[1], inputs[2], inputs[3]), 1e-12, 1e-12);
+            if (new EquationProgram(MakeGraph(F)(inputs[0], inputs[1], inputs[2], inputs[3]).Simplify()).Fusion.Loops > 0) fused++;
+        }, iter: 60, threads: 1, print: program => string.Join(",", program));
+        Assert.True(fused >= 30, $"only {fused} of 60 programs had a fused loop");
+    }
+
+    [Fact]
+    public void FusedLoopsKeepIeeeArithmetic()
+    {
+        // Where x is infinite or NaN, x·0 is NaN: the loop must not drop the product as a derivative's zero tangent.
+        Tensor F(Tensor x) => Exp(x * 0.0) + 0.0 / (x - 1.0) + 1.0;
+        var x = Uniform([80, 80], seed: 12).ToArray();
+        (x[3], x[17], x[40], x[41]) = (double.PositiveInfinity, double.NaN, double.NegativeInfinity, 1.0);
+        var input = Array(x, 80, 80);
+        Assert.Equal(1, new EquationProgram(MakeGraph(F)(input).Simplify()).Fusion.Loops);
+        Assert.Equal(F(input).ToArray(), Jit(F)(input).ToArray());
     }
 }

@@ -43,13 +43,13 @@ internal sealed class BlockedProgram
     /// <summary>Arenas kept between calls: a worker's buffers are allocated once, not once per call.</summary>
     private readonly System.Collections.Concurrent.ConcurrentBag<Arena> arenas = [];
 
-    private BlockedProgram(Graph graph, PixelPlan plan, int blockLength, bool use512, bool compileLoop)
+    private BlockedProgram(Graph graph, PixelPlan plan, int blockLength, bool use512, bool compileLoop, bool symbolicZeros = true)
     {
         (this.graph, spatial, phases, this.blockLength) = (graph, plan.Spatial, plan.Phases, blockLength);
         pixels = Shapes.Size(spatial);
         spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => plan.OnePixel.IsSpatial(v.Shape)).Distinct().ToArray();
         var inBlocks = Enumerable.Range(0, phases.Length).Where(e => phases[e] is Phase.Body or Phase.Reduction).ToArray();
-        fused = compileLoop ? FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction, spatialOutputs, use512) : null;
+        fused = compileLoop ? FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction, spatialOutputs, use512, symbolicZeros) : null;
         compiledBlockLength = Math.Min(CompiledBlockPixels, pixels);
     }
 
@@ -72,6 +72,20 @@ internal sealed class BlockedProgram
         int blockLength = Math.Clamp(TargetBlockElements / widest / 8 * 8, Math.Min(256, pixels), pixels);
         return new BlockedProgram(graph, plan, blockLength, use512 ?? System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
             compileLoop ?? DynamicCodeIsCompiled());
+    }
+
+    /// <summary>
+    /// The compiled loop of a graph whose values are one flat axis of <paramref name="elements"/> numbers (or scalars):
+    /// a run of element-wise equations that <see cref="EquationProgram"/> fuses; its pixels are the elements. Null where
+    /// the runtime cannot compile it (the equations then run one by one as they would anyway). Its arithmetic is IEEE's,
+    /// as the equations' own: a user's x·0 is NaN where x is, unlike a zero tangent in a derivative's pixel loop.
+    /// </summary>
+    public static BlockedProgram? ForElementWise(Graph graph, int elements)
+    {
+        if (!DynamicCodeIsCompiled() || PixelPlan.TryCreate(graph, [elements], out _) is not { } plan) return null;
+        var program = new BlockedProgram(graph, plan, Math.Min(TargetBlockElements, elements), System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
+            compileLoop: true, symbolicZeros: false);
+        return program.IsCompiled ? program : null;
     }
 
     /// <summary>
@@ -145,14 +159,16 @@ internal sealed class BlockedProgram
             if (phases[e] == Phase.Prologue) Evaluate(e, values);
 
         var reductions = Enumerable.Range(0, phases.Length).Where(e => phases[e] == Phase.Reduction).ToArray();
-        var assembled = spatialOutputs.Select(v => new double[Shapes.Size(v.Shape)]).ToArray();
+        var assembled = spatialOutputs.Select(v => Kernels.NewArray(Shapes.Size(v.Shape))).ToArray(); // every element is written
         var loop = interpret ? null : fused?.Bind(Value, assembled);
         int perBlock = loop is null ? blockLength : compiledBlockLength;
         int blocks = (pixels + perBlock - 1) / perBlock;
         var partials = new double[blocks][][];
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount };
-        if (loop is not null)
+        if (loop is not null && (blocks == 1 || options.MaxDegreeOfParallelism == 1))
+            for (int b = 0; b < blocks; b++) partials[b] = loop.Run(b * perBlock, Math.Min(perBlock, pixels - b * perBlock));
+        else if (loop is not null)
             Parallel.For(0, blocks, options, b => partials[b] = loop.Run(b * perBlock, Math.Min(perBlock, pixels - b * perBlock)));
         else Parallel.For(0, blocks, options, () => arenas.TryTake(out var kept) ? kept : new Arena(), (b, _, arena) =>
         {

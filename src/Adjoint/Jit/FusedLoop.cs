@@ -72,15 +72,21 @@ internal sealed class FusedLoop
     private static readonly Lane Add = AddP.Op.Lane!, Sub = SubP.Op.Lane!, Mul = MulP.Op.Lane!, Div = DivP.Op.Lane!,
         Neg = Primitives.Neg.Op.Lane!, Max = MaximumP.Op.Lane!;
 
-    private FusedLoop(int[] spatial) => (this.spatial, pixels) = (spatial, Shapes.Size(spatial));
+    /// <summary>Whether 0·x and 0/x are 0 even where x may be infinite or NaN (see the remarks); else IEEE arithmetic.</summary>
+    private readonly bool symbolicZeros;
+
+    private FusedLoop(int[] spatial, bool symbolicZeros) => (this.spatial, pixels, this.symbolicZeros) = (spatial, Shapes.Size(spatial), symbolicZeros);
 
     /// <summary>
     /// Compiles the body and reduction equations (in program order) of a blocked graph, or returns null
-    /// when one of them has no lane form (the interpreter then runs the blocks).
+    /// when one of them has no lane form (the interpreter then runs the blocks). <paramref name="symbolicZeros"/>: drop
+    /// products with a constant zero as forward-mode AD drops zero tangents (true for derivative programs, where one-hot
+    /// directions make most lanes zero); false keeps IEEE arithmetic (0·∞ is NaN), as eager evaluation computes.
     /// </summary>
-    public static FusedLoop? TryCompile(Graph graph, int[] spatial, int[] bodyEquations, Func<int, bool> isReduction, Graph.Variable[] spatialOutputs, bool use512)
+    public static FusedLoop? TryCompile(Graph graph, int[] spatial, int[] bodyEquations, Func<int, bool> isReduction, Graph.Variable[] spatialOutputs,
+        bool use512, bool symbolicZeros = true)
     {
-        var loop = new FusedLoop(spatial);
+        var loop = new FusedLoop(spatial, symbolicZeros);
         return loop.Build(graph, bodyEquations, isReduction, spatialOutputs) && loop.nodes.Count <= MaximumNodes ? loop.Compile(use512) : null;
     }
 
@@ -260,7 +266,7 @@ internal sealed class FusedLoop
     /// </summary>
     private int? Simplified(Lane op, int[] x) => op.Code switch
     {
-        LaneCode.Mul when Is(x[0], 0) || Is(x[1], 0) => Constant(0),
+        LaneCode.Mul when symbolicZeros && (Is(x[0], 0) || Is(x[1], 0)) => Constant(0),
         LaneCode.Mul when Is(x[0], 1) => x[1],
         LaneCode.Mul when Is(x[1], 1) => x[0],
         LaneCode.Mul when Is(x[0], -1) => Operation(Neg, x[1]),
@@ -275,7 +281,7 @@ internal sealed class FusedLoop
         LaneCode.Sub when Is(x[0], 0) => Operation(Neg, x[1]),
         LaneCode.Sub when IsNeg(x[1], out int b) => Operation(Add, x[0], b),
         LaneCode.Sub when IsNeg(x[0], out int a) => Operation(Neg, Operation(Add, a, x[1])),
-        LaneCode.Div when Is(x[0], 0) => Constant(0),
+        LaneCode.Div when symbolicZeros && Is(x[0], 0) => Constant(0),
         LaneCode.Div when Is(x[1], 1) => x[0],
         LaneCode.Div when IsNeg(x[1], out int b) => Operation(Neg, Operation(Div, x[0], b)),
         LaneCode.Div when !Is(x[0], 1) => Operation(Mul, x[0], Operation(Div, Constant(1), x[1])),

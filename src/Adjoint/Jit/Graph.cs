@@ -129,12 +129,13 @@ public sealed class Graph
 
     /// <summary>
     /// How <c>Ad.Jit</c> executes this graph: block by block over its pixels (which equations run
-    /// once before, inside each fused block, as per-block reductions, and after), or equation by equation.
+    /// once before, inside each fused block, as per-block reductions, and after), or equation by equation (with its
+    /// runs of element-wise equations fused into loops).
     /// Call it on the simplified graph: <c>MakeGraph(f)(x).Simplify().ExecutionPlan()</c>.
     /// </summary>
     public string ExecutionPlan() =>
         BlockedProgram.TryCreate(this)?.Describe()
-        ?? $"equation by equation: {EquationCount} equations (no reduction over a large trailing block of axes, or not element-wise over it)";
+        ?? $"equation by equation: {EquationCount} equations (no reduction over a large trailing block of axes, or not element-wise over it){new EquationProgram(this).Describe()}";
 
     /// <summary>Runs the program on concrete arguments, releasing each intermediate after its last use.</summary>
     internal Tensor[] Run(Tensor[] args)
