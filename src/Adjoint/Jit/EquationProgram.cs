@@ -44,10 +44,10 @@ internal sealed class EquationProgram
 
     /// <summary>
     /// Element-wise equations as one loop over <paramref name="Elements"/> elements: the loop's graph takes the
-    /// <paramref name="Operands"/> (values of the program, expanded to <c>Expand</c> when they broadcast, else seen as
-    /// one flat axis or a scalar) and gives the <paramref name="Results"/> (values of the program).
+    /// <paramref name="Operands"/> (values of the program, gathered in the loop's order where their <see cref="Layout"/>
+    /// says, else seen as one flat axis or a scalar) and gives the <paramref name="Results"/> (values of the program).
     /// </summary>
-    private sealed record FusedRun(BlockedProgram Loop, int Elements, (Graph.Variable Value, int[]? Expand)[] Operands, Graph.Variable[] Results);
+    private sealed record FusedRun(BlockedProgram Loop, int Elements, (Graph.Variable Value, Layout? Layout)[] Operands, Graph.Variable[] Results);
 
     public EquationProgram(Graph graph, bool fuse = true)
     {
@@ -102,7 +102,7 @@ internal sealed class EquationProgram
             using (step.OutsideArena && arena is not null ? Arena.Suspend() : default)
                 if (step.Fused is { } fused)
                 {
-                    var results = fused.Loop.Run(fused.Operands.Select(o => Operand(Value(o.Value), o.Expand, fused.Elements)).ToArray(),
+                    var results = fused.Loop.Run(fused.Operands.Select(o => Operand(Value(o.Value), o.Layout, fused.Elements)).ToArray(),
                         interpret: false, maxThreads: fused.Elements < ParallelFusedSize ? 1 : null);
                     for (int k = 0; k < results.Length; k++)
                         values[fused.Results[k].Id] = new Tensor(fused.Results[k].Shape, results[k].Data);
@@ -124,10 +124,15 @@ internal sealed class EquationProgram
     /// The program split into units in an order that computes every value before it is read: runs of element-wise
     /// equations (and reshapes of their values) on arrays of one size, and single equations. An equation that reads
     /// nothing of the open run goes before it, so a run is not cut by unrelated work (the Hessian's tangents interleave).
+    /// A transpose of the run's only result ends the run: the loop then computes in the transposed order (see
+    /// <see cref="Fuse"/>), as JacFwd's final transpose of its tangents asks.
     /// </summary>
     private static List<int[]> FusedRuns(Graph graph)
     {
         var equations = graph.Equations;
+        var uses = new Dictionary<Graph.Variable, int>();
+        foreach (var v in equations.SelectMany(eq => eq.Inputs).Concat(graph.Outputs).OfType<Graph.Variable>())
+            uses[v] = uses.GetValueOrDefault(v) + 1;
         var units = new List<int[]>();
         var run = new List<int>();
         var inRun = new HashSet<Graph.Variable>();
@@ -138,44 +143,77 @@ internal sealed class EquationProgram
             run.Clear();
             inRun.Clear();
         }
+        void Join(int e)
+        {
+            run.Add(e);
+            inRun.Add(equations[e].Output);
+            size = Shapes.Size(equations[e].Output.Shape);
+        }
+        // Whether every value of the run is read only inside it (once the transpose reads its last one).
+        bool OnlyReadInside(int transpose) => inRun.All(v => uses[v] == run.Append(transpose)
+            .Sum(e => equations[e].Inputs.Count(a => a is Graph.Variable u && u == v)));
         for (int e = 0; e < equations.Length; e++)
         {
             var eq = equations[e];
             int n = Shapes.Size(eq.Output.Shape);
             bool readsRun = eq.Inputs.Any(a => a is Graph.Variable v && inRun.Contains(v));
-            bool elementWise = eq.Primitive.Lane is not null && n >= MinimumFusedSize && eq.Inputs.All(a => Shapes.Size(PixelPlan.ShapeOf(a)) is 1 || Shapes.Size(PixelPlan.ShapeOf(a)) <= n);
-            bool joins = (elementWise || eq.Primitive is ReshapeP && readsRun) && (run.Count == 0 || n == size);
-            if (joins)
+            bool elementWise = eq.Primitive.Lane is not null && n >= MinimumFusedSize;
+            if ((elementWise || eq.Primitive is ReshapeP && readsRun) && (run.Count == 0 || n == size)) { Join(e); continue; }
+            if (eq.Primitive is TransposeP && readsRun && OnlyReadInside(e) && SqueezedShapesAgree(run.Select(m => equations[m].Output.Shape)))
             {
-                run.Add(e);
-                inRun.Add(eq.Output);
-                size = n;
+                Join(e);
+                Close();
                 continue;
             }
             if (readsRun || elementWise) Close(); // it needs the run's values, or starts a run of another size
-            if (elementWise) { run.Add(e); inRun.Add(eq.Output); size = n; }
+            if (elementWise) Join(e);
             else units.Add([e]);
         }
         Close();
         return units;
     }
 
+    /// <summary>Whether the shapes are equal but for axes of length 1 (reshapes that only add or drop such axes).</summary>
+    private static bool SqueezedShapesAgree(IEnumerable<int[]> shapes) =>
+        shapes.Select(s => Shapes.Format(s.Where(d => d != 1).ToArray())).Distinct().Count() == 1;
+
     /// <summary>
     /// Compiles a run of equations into one loop over its elements, or null when it is not worth it (a single
     /// element-wise equation) or cannot be compiled (the loop then runs equation by equation).
     /// </summary>
+    /// <remarks>
+    /// The loop's own graph sees every value of the run as one flat axis of n elements, in the row-major order of the
+    /// run's values (reshapes change nothing), or, where the run ends with a transpose, in the transposed order: each
+    /// operand is then read through the permutation, so the transpose itself costs nothing. An operand that broadcasts
+    /// or is read in another order is gathered into that order first: a constant once, here; a value of the program
+    /// at each call.
+    /// </remarks>
     private static FusedRun? Fuse(Graph graph, int[] run)
     {
         var equations = graph.Equations;
         if (run.Count(e => equations[e].Primitive.Lane is not null) < 2) return null;
         int n = Shapes.Size(equations[run[0]].Output.Shape);
         var members = run.Select(e => equations[e].Output).ToHashSet();
+        var transpose = equations[run[^1]] is { Primitive: TransposeP } last ? last : null;
 
-        // The loop's own graph: every value of the run is one flat axis of n elements.
+        // How an operand of an equation with output shape `shape` is read in the loop's order: null for as it is.
+        Layout? LayoutOf(int[] own, int[] shape)
+        {
+            if (Shapes.Size(own) == 1 || Shapes.Size(own) == n && transpose is null) return null;
+            var strides = Shapes.BroadcastStrides(own, shape);
+            if (transpose is null) return new Layout(strides, shape);
+            // Onto the transposed order: the run's axes longer than 1 are the same in every value (SqueezedShapesAgree).
+            var kept = strides.Where((_, i) => shape[i] != 1).ToArray();
+            var before = ((Graph.Variable)transpose.Inputs[0]).Shape;
+            var permutation = FullPermutation(((TransposeP)transpose.Primitive).Permutation, before.Length);
+            var position = before.Select((d, i) => before.Take(i).Count(x => x != 1)).ToArray();
+            return new Layout(permutation.Select(p => before[p] == 1 ? 0 : kept[position[p]]).ToArray(), transpose.Output.Shape);
+        }
+
         int nextId = 0;
         Graph.Variable NewVariable(int[] shape) => new(nextId++, shape);
         var flatOf = new Dictionary<Graph.Variable, Graph.Variable>();
-        var operands = new List<(Graph.Variable Value, int[]? Expand)>();
+        var operands = new List<(Graph.Variable Value, Layout? Layout)>();
         var operandVariables = new List<Graph.Variable>();
         var operandIndex = new Dictionary<(Graph.Variable, string), Graph.Variable>();
         var flatEquations = new List<Graph.Equation>();
@@ -185,19 +223,17 @@ internal sealed class EquationProgram
         {
             if (atom is Graph.Variable member && flatOf.TryGetValue(member, out var inner)) return inner;
             var own = PixelPlan.ShapeOf(atom);
-            int size = Shapes.Size(own);
-            int[]? expand = size == 1 || size == n ? null : shape;
-            // A constant is flattened (or expanded) once, here; the same constant is one operand of the loop.
+            var layout = LayoutOf(own, shape);
+            var key = layout?.ToString() ?? "";
+            // A constant is laid out once, here; the same constant is one operand of the loop.
             if (atom is Tensor constant)
-                return flatConstants.TryGetValue((constant, Shapes.Format(expand ?? [])), out var known) ? known
-                    : flatConstants[(constant, Shapes.Format(expand ?? []))] = size == 1 ? new Tensor([], [constant.Data[0]])
-                    : new Tensor([n], expand is null ? constant.Data : Expand(constant, expand));
+                return flatConstants.TryGetValue((constant, key), out var known) ? known
+                    : flatConstants[(constant, key)] = Operand(constant, layout, n);
             var variable = (Graph.Variable)atom;
-            var key = (variable, expand is null ? "" : Shapes.Format(expand));
-            if (!operandIndex.TryGetValue(key, out var flat))
+            if (!operandIndex.TryGetValue((variable, key), out var flat))
             {
-                operandIndex[key] = flat = NewVariable(size == 1 ? [] : [n]);
-                operands.Add((variable, expand));
+                operandIndex[(variable, key)] = flat = NewVariable(Shapes.Size(own) == 1 ? [] : [n]);
+                operands.Add((variable, layout));
                 operandVariables.Add(flat);
             }
             return flat;
@@ -206,7 +242,7 @@ internal sealed class EquationProgram
         foreach (int e in run)
         {
             var eq = equations[e];
-            if (eq.Primitive is ReshapeP)
+            if (eq.Primitive is ReshapeP or TransposeP)
             {
                 flatOf[eq.Output] = (Graph.Variable)FlatAtom(eq.Inputs[0], eq.Output.Shape);
                 continue;
@@ -227,18 +263,25 @@ internal sealed class EquationProgram
             : null;
     }
 
-    /// <summary>A constant and how it is expanded, the constant by reference (a graph's constants are compared so).</summary>
-    private sealed class ConstantKey : IEqualityComparer<(Tensor Constant, string Expand)>
+    /// <summary>A transpose's permutation of trailing axes on a value of the given rank (leading axes stay).</summary>
+    private static int[] FullPermutation(int[] trailing, int rank) =>
+        [.. Enumerable.Range(0, rank - trailing.Length), .. trailing.Select(p => p + rank - trailing.Length)];
+
+    /// <summary>Reading an operand in the loop's order: element k of <see cref="Shape"/> (row-major) is at Σ index·stride.</summary>
+    private sealed record Layout(int[] Strides, int[] Shape)
     {
-        public bool Equals((Tensor Constant, string Expand) a, (Tensor Constant, string Expand) b) => ReferenceEquals(a.Constant, b.Constant) && a.Expand == b.Expand;
-        public int GetHashCode((Tensor Constant, string Expand) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Constant), key.Expand);
+        public override string ToString() => $"{string.Join(",", Strides)}/{string.Join(",", Shape)}";
     }
 
-    /// <summary>A value broadcast to <paramref name="shape"/>, its elements in row-major order.</summary>
-    private static double[] Expand(Tensor value, int[] shape) =>
-        Kernels.Gather(value.Data, 0, Shapes.BroadcastStrides(value.shape, shape), shape);
+    /// <summary>A constant and how the loop reads it, the constant by reference (a graph's constants are compared so).</summary>
+    private sealed class ConstantKey : IEqualityComparer<(Tensor Constant, string Layout)>
+    {
+        public bool Equals((Tensor Constant, string Layout) a, (Tensor Constant, string Layout) b) => ReferenceEquals(a.Constant, b.Constant) && a.Layout == b.Layout;
+        public int GetHashCode((Tensor Constant, string Layout) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Constant), key.Layout);
+    }
 
-    /// <summary>An operand as the loop reads it: one flat axis (expanded first where it broadcasts) or a scalar.</summary>
-    private static Tensor Operand(Tensor value, int[]? expand, int n) =>
-        value.Size == 1 ? new Tensor([], value.Data) : new Tensor([n], expand is null ? value.Data : Expand(value, expand));
+    /// <summary>An operand as the loop reads it: a scalar, one flat axis as it is, or gathered in the loop's order.</summary>
+    private static Tensor Operand(Tensor value, Layout? layout, int n) =>
+        value.Size == 1 ? new Tensor([], [value.Data[0]])
+        : new Tensor([n], layout is null ? value.Data : Kernels.Gather(value.Data, 0, layout.Strides, layout.Shape));
 }

@@ -1,3 +1,4 @@
+using CsCheck;
 using Adjoint;
 using static Adjoint.Np;
 
@@ -25,7 +26,8 @@ public partial class CheckGradsPropertyTests
         c["arctanh"] = Unary(Arctanh, Uniform(-0.8, 0.8, M23));
         c["erf"] = Unary(Erf, Uniform(-2.5, 2.5, M23));
         c["cbrt"] = Unary(Cbrt, AwayFromZero(M23));
-        c["reciprocal"] = Unary(Reciprocal, AwayFromZero(M23));
+        // |x| ≥ 0.5: near 0.2 the third derivative 6/x⁴ is ~4000, and second-order finite differences failed once in CI's stead.
+        c["reciprocal"] = Unary(Reciprocal, AwayFromZero(M23).Select(x => x * 2.5));
         c["floor/ceil/round times x"] = Unary(x => (Floor(x) + Ceil(x) + Round(x)) * x, Uniform(0.1, 0.4, M23));
         c["clip"] = Unary(x => Clip(x * x, 0.5, 2.0) * x, Uniform(0.2, 0.6, M23));
         c["sigmoid"] = Unary(Sigmoid, Uniform(-3, 3, M23));
