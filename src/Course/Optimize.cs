@@ -23,7 +23,8 @@ public static class Optimize
 {
     /// <summary>
     /// Newton's method: solve H·s = −∇f, then backtrack on s until the Armijo condition
-    /// f(x + t·s) ≤ f(x) + 10⁻⁴·t·∇fᵀs holds (t = 1, ½, ¼, ...). Safeguard: when H is not positive
+    /// f(x + t·s) ≤ f(x) + 10⁻⁴·t·∇fᵀs + ε holds (t = 1, ½, ¼, ...), with ε = 10⁻¹³·|f| for f's rounding
+    /// (see <see cref="RoundingSlack"/>). Safeguard: when H is not positive
     /// definite (its Cholesky fails), use H + λI with λ = 10⁻⁶·max|H_ii| growing ×10 until it is
     /// (a Levenberg-style damping that bends the step toward steepest descent).
     /// Converged: ‖∇f‖∞ ≤ <paramref name="gradTol"/>, or the decrease the step predicts, −∇fᵀs/2,
@@ -59,7 +60,7 @@ public static class Optimize
                 xNew = Axpy(x, t, step);
                 trial = valueGradHessian(xNew);
                 evaluations++;
-                if (trial.Value <= current.Value + 1e-4 * t * slope || t < 1e-10) break;
+                if (trial.Value <= current.Value + 1e-4 * t * slope + RoundingSlack(current.Value) || t < 1e-10) break;
                 t *= 0.5;
             }
             if (t < 1e-10 && trial.Value > current.Value) break; // no descent possible: stop where we are
@@ -71,6 +72,14 @@ public static class Optimize
         }
         return new OptimizeResult(x, current.Value, current.Gradient, iter, evaluations, converged, path);
     }
+
+    /// <summary>
+    /// How much f may seem to rise in a line search and the step still count as a descent: 10⁻¹³·|f|. Near the
+    /// minimum the decrease a Newton step predicts falls below the rounding of f (a sum of many terms that cancel,
+    /// e.g. ±10⁴ per bin for f ≈ −1600), so f can no longer judge the step and the backtracking would halve it to
+    /// nothing while the gradient, still accurate, says the full step is right. The slack lets the full step through.
+    /// </summary>
+    private static double RoundingSlack(double f) => 1e-13 * Math.Abs(f);
 
     /// <summary>
     /// s = −(H + λI)⁻¹∇f with the smallest λ ∈ {0, 10⁻⁶·scale, 10⁻⁵·scale, ...} (scale = max|H_ii|)

@@ -90,6 +90,25 @@ public class OptimizeTests
         Assert.True(bfgs.Converged, bfgs.ToString());
         for (int k = 0; k < 6; k++) Assert.Equal(newton.X[k], bfgs.X[k], 1e-3 * se[k] + 1e-6);
     }
+
+    [Fact]
+    public void Newton_reaches_the_gradient_tolerance_when_f_is_rounded_coarser_than_the_steps_predict()
+    {
+        // f = −1600 + 1500·(x²/2 + x³/3), minimum at 0, its value off by a rounding error that grows 10⁻¹⁰ per
+        // evaluation (6·10⁻¹⁴·|f|, as a sum of ±10⁴ terms is rounded). Newton's iterates from 0.14 are 0.015, 2.3·10⁻⁴,
+        // 5·10⁻⁸: there the next step predicts a decrease of 4·10⁻¹² (above the 1.6·10⁻¹² that counts as nothing left),
+        // smaller than the error, so an exact Armijo test rejects it, though the gradient (exact here, 8·10⁻⁵) says
+        // the full step is right.
+        int evaluations = 0;
+        ValueGradHessian F(double[] x) => new(
+            -1600 + 1500 * (x[0] * x[0] / 2 + x[0] * x[0] * x[0] / 3) + 1e-10 * evaluations++,
+            [1500 * (x[0] + x[0] * x[0])],
+            new[,] { { 1500 * (1 + 2 * x[0]) } });
+        var r = Optimize.Newton(F, [0.14], gradTol: 1e-8);
+        Assert.True(r.Converged, r.ToString());
+        Assert.True(r.Gradient.Max(Math.Abs) <= 1e-8, r.ToString());
+        Assert.True(r.Iterations < 10, r.ToString());
+    }
 }
 
 public class LinAlgTests
