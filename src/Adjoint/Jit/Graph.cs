@@ -137,27 +137,6 @@ public sealed class Graph
         BlockedProgram.TryCreate(this)?.Describe()
         ?? $"equation by equation: {EquationCount} equations (no reduction over a large trailing block of axes, or not element-wise over it){new EquationProgram(this).Describe()}";
 
-    /// <summary>Runs the program on concrete arguments, releasing each intermediate after its last use.</summary>
-    internal Tensor[] Run(Tensor[] args)
-    {
-        var values = new Dictionary<Variable, Tensor>();
-        for (int i = 0; i < Inputs.Length; i++) values[Inputs[i]] = args[i];
-        var lastUse = new Dictionary<Variable, int>();
-        for (int e = 0; e < Equations.Length; e++)
-            foreach (var v in Equations[e].Inputs.OfType<Variable>()) lastUse[v] = e;
-        var outputVariables = Outputs.OfType<Variable>().ToHashSet();
-
-        for (int e = 0; e < Equations.Length; e++)
-        {
-            var eq = Equations[e];
-            var inputs = eq.Inputs.Select(a => a as Tensor ?? values[(Variable)a]).ToArray();
-            values[eq.Output] = eq.Primitive.Eval(inputs, eq.Output.Shape);
-            foreach (var v in eq.Inputs.OfType<Variable>())
-                if (lastUse[v] == e && !outputVariables.Contains(v)) values.Remove(v);
-        }
-        return Outputs.Select(a => a as Tensor ?? values[(Variable)a]).ToArray();
-    }
-
     /// <summary>The listing, in the style of <c>jax.make_jaxpr</c>.</summary>
     public override string ToString()
     {
