@@ -23,9 +23,11 @@ def without_comments(text):
             if text[j].isspace():
                 j += 1
             elif text.startswith("//", j):
-                j = n if text.find("\n", j) < 0 else text.find("\n", j)
+                end = text.find("\n", j)
+                j = n if end < 0 else end
             elif text.startswith("/*", j):
-                j = n if text.find("*/", j + 2) < 0 else text.find("*/", j + 2) + 2
+                end = text.find("*/", j + 2)
+                j = n if end < 0 else end + 2
             else:
                 break
         return j
@@ -41,7 +43,7 @@ def without_comments(text):
         elif text.startswith("//", i) or text.startswith("/*", i):
             i = skip_blank(i)
             out.append(" ")
-        elif c == "," and skip_blank(i + 1) < n and text[skip_blank(i + 1)] in "}]":
+        elif c == "," and (after := skip_blank(i + 1)) < n and text[after] in "}]":
             i += 1  # a trailing comma
         else:
             out.append(c)

@@ -166,10 +166,11 @@ internal sealed class BlockedProgram
         var partials = new double[blocks][][];
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount };
+        void RunCompiled(int b) => partials[b] = loop!.Run(b * perBlock, Math.Min(perBlock, pixels - b * perBlock));
         if (loop is not null && (blocks == 1 || options.MaxDegreeOfParallelism == 1))
-            for (int b = 0; b < blocks; b++) partials[b] = loop.Run(b * perBlock, Math.Min(perBlock, pixels - b * perBlock));
+            for (int b = 0; b < blocks; b++) RunCompiled(b); // no workers to start for one block or one thread
         else if (loop is not null)
-            Parallel.For(0, blocks, options, b => partials[b] = loop.Run(b * perBlock, Math.Min(perBlock, pixels - b * perBlock)));
+            Parallel.For(0, blocks, options, RunCompiled);
         else Parallel.For(0, blocks, options, () => arenas.TryTake(out var kept) ? kept : new Arena(), (b, _, arena) =>
         {
             int start = b * blockLength, length = Math.Min(blockLength, pixels - start);

@@ -205,7 +205,7 @@ internal sealed class EquationProgram
             // Onto the transposed order: the run's axes longer than 1 are the same in every value (SqueezedShapesAgree).
             var kept = strides.Where((_, i) => shape[i] != 1).ToArray();
             var before = ((Graph.Variable)transpose.Inputs[0]).Shape;
-            var permutation = FullPermutation(((TransposeP)transpose.Primitive).Permutation, before.Length);
+            var permutation = ((TransposeP)transpose.Primitive).FullPermutation(before.Length);
             var position = before.Select((d, i) => before.Take(i).Count(x => x != 1)).ToArray();
             return new Layout(permutation.Select(p => before[p] == 1 ? 0 : kept[position[p]]).ToArray(), transpose.Output.Shape);
         }
@@ -262,10 +262,6 @@ internal sealed class EquationProgram
             ? new FusedRun(loop, n, [.. operands], results)
             : null;
     }
-
-    /// <summary>A transpose's permutation of trailing axes on a value of the given rank (leading axes stay).</summary>
-    private static int[] FullPermutation(int[] trailing, int rank) =>
-        [.. Enumerable.Range(0, rank - trailing.Length), .. trailing.Select(p => p + rank - trailing.Length)];
 
     /// <summary>Reading an operand in the loop's order: element k of <see cref="Shape"/> (row-major) is at Σ index·stride.</summary>
     private sealed record Layout(int[] Strides, int[] Shape)

@@ -66,7 +66,8 @@ internal sealed class TransposeP(int[] perm) : Primitive
     public override Tensor Eval(Tensor[] x, int[] outputShape) =>
         new(outputShape, Kernels.Transpose(x[0].Data, x[0].shape, FullPermutation(x[0].Rank)));
 
-    private int[] FullPermutation(int rank)
+    /// <summary>The permutation of all axes of a value of the given rank: the leading (batch) axes stay.</summary>
+    internal int[] FullPermutation(int rank)
     {
         int lead = rank - perm.Length;
         return [.. Enumerable.Range(0, lead), .. perm.Select(p => p + lead)];
