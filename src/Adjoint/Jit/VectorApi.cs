@@ -8,7 +8,8 @@ namespace Adjoint;
 
 /// <summary>
 /// Builds expressions on Vector512&lt;double&gt; or Vector256&lt;double&gt;: the static methods of
-/// <see cref="Vector512"/>/<see cref="Vector256"/> found by name, and scalar fallbacks per element.
+/// <see cref="Vector512"/>/<see cref="Vector256"/> (or of <see cref="SimdMath"/>) found by name, and scalar
+/// fallbacks per element.
 /// </summary>
 internal sealed class VectorApi
 {
@@ -34,6 +35,9 @@ internal sealed class VectorApi
         {
             if (methods.TryGetValue(key, out var found)) return found;
             bool Fits(MethodInfo m) => m.GetParameters().Select(p => p.ParameterType).SequenceEqual(types);
+            // SimdMath's functions first: optimised from their first call, where the runtime's start unoptimised.
+            found = typeof(SimdMath).GetMethods(BindingFlags.Public | BindingFlags.Static).FirstOrDefault(m => m.Name == name && Fits(m));
+            if (found is not null) return methods[key] = found;
             var candidates = api.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == name).ToArray();
             found = candidates.Where(m => !m.IsGenericMethodDefinition).FirstOrDefault(Fits)
                 ?? candidates.Where(m => m.IsGenericMethodDefinition && m.GetGenericArguments().Length == 1)

@@ -97,7 +97,7 @@ internal sealed class MinimumP() : Binary("min", BinaryKernel.Commutative(Tensor
 }
 
 /// <summary>√(a² + b²) without overflow; ∂/∂a = a/h, ∂/∂b = b/h, taken as 0 at the origin where h = 0.</summary>
-internal sealed class HypotP() : Binary("hypot", new(TensorPrimitives.Hypot,
+internal sealed class HypotP() : Binary("hypot", new(SimdMath.Hypot,
     (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a[i], b); },
     (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a, b[i]); }),
     Lane.Binary(LaneCode.Hypot, "Hypot", commutative: true))

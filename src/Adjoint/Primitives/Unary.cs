@@ -31,7 +31,7 @@ internal sealed class Neg() : Unary("neg", TensorPrimitives.Negate, Lane.Unary(L
 }
 
 /// <summary>eˣ; d/dx eˣ = eˣ, which is the output itself.</summary>
-internal sealed class ExpP() : Unary("exp", TensorPrimitives.Exp, Lane.Unary(LaneCode.Exp, "Exp"))
+internal sealed class ExpP() : Unary("exp", SimdMath.Exp, Lane.Unary(LaneCode.Exp, "Exp"))
 {
     public static readonly ExpP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => y;
