@@ -3,7 +3,10 @@ using Microsoft.CodeAnalysis.CSharp.Scripting;
 
 namespace Kit.Tests;
 
-/// <summary>src/Kit/ReadyToRun.targets: the Roslyn a grading worker loads is precompiled, not IL to JIT per submission.</summary>
+/// <summary>
+/// src/ReadyToRun.targets: the Roslyn a grading worker loads is precompiled, not IL to JIT per submission; so are
+/// Adjoint and Course, whose tracing and planning code would otherwise be JIT-compiled on every first call.
+/// </summary>
 public sealed class ReadyToRunTests
 {
     // A ReadyToRun image carries a managed native header (the R2R header) in its CLI header; IL-only images do not.
@@ -19,7 +22,13 @@ public sealed class ReadyToRunTests
     [InlineData(typeof(Microsoft.CodeAnalysis.CSharp.CSharpCompilation))]   // Microsoft.CodeAnalysis.CSharp
     [InlineData(typeof(Microsoft.CodeAnalysis.Compilation))]                // Microsoft.CodeAnalysis
     public void Roslyn_beside_the_kit_is_ReadyToRun(Type type) =>
-        Assert.True(IsReadyToRun(type.Assembly.Location), $"{type.Assembly.Location} is IL only: the Crossgen2 step of src/Kit/ReadyToRun.targets did not run");
+        Assert.True(IsReadyToRun(type.Assembly.Location), $"{type.Assembly.Location} is IL only: the Crossgen2 step of src/ReadyToRun.targets did not run");
+
+    [Theory]
+    [InlineData(typeof(Adjoint.Tensor))]
+    [InlineData(typeof(Course.GaussLikelihood))]
+    public void Adjoint_and_Course_are_ReadyToRun(Type type) =>
+        Assert.True(IsReadyToRun(type.Assembly.Location), $"{type.Assembly.Location} is IL only: ReadyToRunSelf of src/ReadyToRun.targets did not run");
 
     [Fact]
     public void The_check_tells_IL_from_ReadyToRun() =>
