@@ -4,15 +4,15 @@ using System.Runtime.Intrinsics;
 namespace Adjoint;
 
 /// <summary>
-/// eˣ and √(a² + b²) on vectors of doubles, for the eager kernels and Jit's fused loops alike.
+/// eˣ, log x and √(a² + b²) on vectors of doubles, for the eager kernels and Jit's fused loops alike.
 /// <para>
-/// Why not the runtime's Vector512.Exp and Vector512.Hypot: they are generic methods that no precompiled
+/// Why not the runtime's Vector512.Exp, Log and Hypot: they are generic methods that no precompiled
 /// image holds, so the JIT compiles them unoptimised first (tier 0) and optimises them only after about
 /// 100 ms of use. Until then they run ~40× slower: the first exp over a 3000 × 3000 image took 200 ms
 /// instead of 6, and the first call of Jit(Hessian) of the course's likelihood spent half its run in them.
 /// These are compiled optimised from their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>).
 /// </para>
-/// Both are written once, for either vector width, over <see cref="IVectorOps{TV}"/>.
+/// Each is written once, for either vector width, over <see cref="IVectorOps{TV}"/>.
 /// </summary>
 internal static class SimdMath
 {
@@ -21,6 +21,12 @@ internal static class SimdMath
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector256<double> Exp(Vector256<double> x) => Exp<Vector256<double>, Ops256>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Vector512<double> Log(Vector512<double> x) => Log<Vector512<double>, Ops512>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Vector256<double> Log(Vector256<double> x) => Log<Vector256<double>, Ops256>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector512<double> Hypot(Vector512<double> a, Vector512<double> b) => Hypot<Vector512<double>, Ops512>(a, b);
@@ -41,17 +47,31 @@ internal static class SimdMath
         for (; i < x.Length; i++) result[i] = Math.Exp(x[i]);
     }
 
-    /// <summary>√(a² + b²) of every pair of elements: whole vectors, then the last elements one by one.</summary>
+    /// <summary>log x of every element: whole vectors, then the last elements one by one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Hypot(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> result)
+    public static void Log(ReadOnlySpan<double> x, Span<double> result)
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
+            for (; i + Vector512<double>.Count <= x.Length; i += Vector512<double>.Count)
+                Log(Vector512.Create(x[i..])).CopyTo(result[i..]);
+        for (; i + Vector256<double>.Count <= x.Length; i += Vector256<double>.Count)
+            Log(Vector256.Create(x[i..])).CopyTo(result[i..]);
+        for (; i < x.Length; i++) result[i] = Math.Log(x[i]);
+    }
+
+    /// <summary>√(a² + b²) of every pair of elements (b of length 1 pairs with each of a): whole vectors, then the last elements one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Hypot(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> result)
+    {
+        bool broadcast = b.Length == 1;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
             for (; i + Vector512<double>.Count <= a.Length; i += Vector512<double>.Count)
-                Hypot(Vector512.Create(a[i..]), Vector512.Create(b[i..])).CopyTo(result[i..]);
+                Hypot(Vector512.Create(a[i..]), broadcast ? Vector512.Create(b[0]) : Vector512.Create(b[i..])).CopyTo(result[i..]);
         for (; i + Vector256<double>.Count <= a.Length; i += Vector256<double>.Count)
-            Hypot(Vector256.Create(a[i..]), Vector256.Create(b[i..])).CopyTo(result[i..]);
-        for (; i < a.Length; i++) result[i] = double.Hypot(a[i], b[i]);
+            Hypot(Vector256.Create(a[i..]), broadcast ? Vector256.Create(b[0]) : Vector256.Create(b[i..])).CopyTo(result[i..]);
+        for (; i < a.Length; i++) result[i] = double.Hypot(a[i], broadcast ? b[0] : b[i]);
     }
 
     // 1.5·2⁵²: adding it to a double of magnitude below 2⁵¹ rounds it to an integer, which the low bits then hold.
@@ -59,7 +79,9 @@ internal static class SimdMath
     // ln 2 in two parts (fdlibm's): the high part has 11 trailing zero bits, so k·Ln2High is exact for |k| < 2¹¹.
     private const double Log2E = 1.4426950408889634; // 1 / ln 2
     private const double Ln2High = 6.93147180369123816490e-01, Ln2Low = 1.90821492927058770002e-10;
-    private static readonly double TwoTo500 = Math.ScaleB(1.0, 500), TwoTo600 = Math.ScaleB(1.0, 600);
+    private static readonly double TwoTo500 = Math.ScaleB(1.0, 500), TwoTo600 = Math.ScaleB(1.0, 600), TwoTo54 = Math.ScaleB(1.0, 54);
+    private const ulong RoundingShiftBits = 0x4338000000000000UL; // the bits of RoundingShift
+    private const double SmallestNormal = 2.2250738585072014E-308;
     // 1/n! for n = 13 down to 2: the Taylor series of eʳ − 1 − r, divided by r².
     private static readonly double[] InverseFactorials =
         [.. Enumerable.Range(2, 12).Reverse().Select(n => 1.0 / Enumerable.Range(1, n).Aggregate(1.0, (f, m) => f * m))];
@@ -85,6 +107,45 @@ internal static class SimdMath
         // 2ᵏ in two factors, each a normal double, so that results in the subnormal range round once, at the end.
         var half = TOps.Floor(TOps.Multiply(k, TOps.Splat(0.5)));
         var result = TOps.Multiply(TOps.Multiply(expR, TOps.PowerOfTwo(half)), TOps.PowerOfTwo(TOps.Subtract(k, half)));
+        return TOps.Select(TOps.IsNaN(x), x, result);
+    }
+
+    // fdlibm's log: 1/2 of the series of log((1 + s)/(1 − s)) = 2(s + s³/3 + …), fitted (Lg1 ≈ 2/3, Lg2 ≈ 2/5, …).
+    private const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01,
+        Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01, Lg7 = 1.479819860511658591e-01;
+    // Moves the exponent's boundary from 1 to √2/2 (0x3fe6a09e… is √2/2's high word), so that 1 + f lands in [√2/2, √2).
+    private const ulong ToSqrtHalf = (0x3ff00000UL - 0x3fe6a09eUL) << 32, SqrtHalfHigh = 0x3fe6a09eUL << 32, Mantissa = 0x000fffffffffffffUL;
+
+    /// <summary>
+    /// log x = k·ln 2 + log(1 + f) with x = 2ᵏ·(1 + f) and 1 + f in [√2/2, √2), log(1 + f) = f − f²/2 + s·(f²/2 + R(s²))
+    /// with s = f/(2 + f): fdlibm's (and musl's) method, within one ulp. Subnormal x are scaled by 2⁵⁴ first;
+    /// log 0 = −∞, log of a negative number NaN, log ∞ = ∞.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Log<TV, TOps>(TV x) where TOps : IVectorOps<TV>
+    {
+        var subnormal = TOps.GreaterThan(TOps.Splat(SmallestNormal), x);
+        var scaled = TOps.Select(subnormal, TOps.Multiply(x, TOps.Splat(TwoTo54)), x);
+        var bits = TOps.AddBits(scaled, ToSqrtHalf);
+        // k = the exponent field − 1023, made a double exactly by the same rounding shift as Exp's.
+        var exponentField = TOps.ShiftRightBits(bits, 52);
+        var k = TOps.Subtract(TOps.Subtract(TOps.OrBits(exponentField, RoundingShiftBits), TOps.Splat(RoundingShift)), TOps.Splat(1023.0));
+        k = TOps.Subtract(k, TOps.Select(subnormal, TOps.Splat(54.0), TOps.Splat(0.0)));
+        var onePlusF = TOps.AddBits(TOps.AndBits(bits, Mantissa), SqrtHalfHigh);
+        var f = TOps.Subtract(onePlusF, TOps.Splat(1.0));
+        var halfF2 = TOps.Multiply(TOps.Splat(0.5), TOps.Multiply(f, f));
+        var s = TOps.Divide(f, TOps.Add(TOps.Splat(2.0), f));
+        var z = TOps.Multiply(s, s);
+        var w = TOps.Multiply(z, z);
+        var even = TOps.Multiply(w, TOps.MultiplyAdd(w, TOps.MultiplyAdd(w, TOps.Splat(Lg6), TOps.Splat(Lg4)), TOps.Splat(Lg2)));
+        var odd = TOps.Multiply(z, TOps.MultiplyAdd(w, TOps.MultiplyAdd(w, TOps.MultiplyAdd(w, TOps.Splat(Lg7), TOps.Splat(Lg5)), TOps.Splat(Lg3)), TOps.Splat(Lg1)));
+        var r = TOps.Add(odd, even);
+        // s·(f²/2 + R) + k·ln2_lo − f²/2 + f + k·ln2_hi, in fdlibm's order
+        var result = TOps.Add(TOps.Add(TOps.Subtract(TOps.MultiplyAdd(k, TOps.Splat(Ln2Low), TOps.Multiply(s, TOps.Add(halfF2, r))), halfF2), f),
+            TOps.Multiply(k, TOps.Splat(Ln2High)));
+        result = TOps.Select(TOps.Equal(x, TOps.Splat(0.0)), TOps.Splat(double.NegativeInfinity), result);
+        result = TOps.Select(TOps.GreaterThan(TOps.Splat(0.0), x), TOps.Splat(double.NaN), result);
+        result = TOps.Select(TOps.Equal(x, TOps.Splat(double.PositiveInfinity)), x, result);
         return TOps.Select(TOps.IsNaN(x), x, result);
     }
 
@@ -132,6 +193,11 @@ internal static class SimdMath
         static abstract TV Select(TV mask, TV a, TV b);
         /// <summary>2ⁿ for integer-valued n in [−1022, 1023]: n + 1023 in the exponent bits.</summary>
         static abstract TV PowerOfTwo(TV n);
+        // On the bits of each element, as 64-bit integers.
+        static abstract TV AddBits(TV a, ulong b);
+        static abstract TV AndBits(TV a, ulong b);
+        static abstract TV OrBits(TV a, ulong b);
+        static abstract TV ShiftRightBits(TV a, int count);
     }
 
     private readonly struct Ops512 : IVectorOps<Vector512<double>>
@@ -154,6 +220,10 @@ internal static class SimdMath
         public static Vector512<double> Select(Vector512<double> mask, Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(mask, a, b);
         public static Vector512<double> PowerOfTwo(Vector512<double> n) =>
             Vector512.ShiftLeft((n + Vector512.Create(RoundingShift + 1023)).AsUInt64(), 52).AsDouble();
+        public static Vector512<double> AddBits(Vector512<double> a, ulong b) => (a.AsUInt64() + Vector512.Create(b)).AsDouble();
+        public static Vector512<double> AndBits(Vector512<double> a, ulong b) => (a.AsUInt64() & Vector512.Create(b)).AsDouble();
+        public static Vector512<double> OrBits(Vector512<double> a, ulong b) => (a.AsUInt64() | Vector512.Create(b)).AsDouble();
+        public static Vector512<double> ShiftRightBits(Vector512<double> a, int count) => Vector512.ShiftRightLogical(a.AsUInt64(), count).AsDouble();
     }
 
     private readonly struct Ops256 : IVectorOps<Vector256<double>>
@@ -176,5 +246,9 @@ internal static class SimdMath
         public static Vector256<double> Select(Vector256<double> mask, Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(mask, a, b);
         public static Vector256<double> PowerOfTwo(Vector256<double> n) =>
             Vector256.ShiftLeft((n + Vector256.Create(RoundingShift + 1023)).AsUInt64(), 52).AsDouble();
+        public static Vector256<double> AddBits(Vector256<double> a, ulong b) => (a.AsUInt64() + Vector256.Create(b)).AsDouble();
+        public static Vector256<double> AndBits(Vector256<double> a, ulong b) => (a.AsUInt64() & Vector256.Create(b)).AsDouble();
+        public static Vector256<double> OrBits(Vector256<double> a, ulong b) => (a.AsUInt64() | Vector256.Create(b)).AsDouble();
+        public static Vector256<double> ShiftRightBits(Vector256<double> a, int count) => Vector256.ShiftRightLogical(a.AsUInt64(), count).AsDouble();
     }
 }

@@ -97,9 +97,7 @@ internal sealed class MinimumP() : Binary("min", BinaryKernel.Commutative(Tensor
 }
 
 /// <summary>√(a² + b²) without overflow; ∂/∂a = a/h, ∂/∂b = b/h, taken as 0 at the origin where h = 0.</summary>
-internal sealed class HypotP() : Binary("hypot", new(SimdMath.Hypot,
-    (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a[i], b); },
-    (a, b, r) => { for (int i = 0; i < r.Length; i++) r[i] = double.Hypot(a, b[i]); }),
+internal sealed class HypotP() : Binary("hypot", BinaryKernel.Commutative(SimdMath.Hypot, (a, b, r) => SimdMath.Hypot(a, [b], r)),
     Lane.Binary(LaneCode.Hypot, "Hypot", commutative: true))
 {
     public static readonly HypotP Op = new();

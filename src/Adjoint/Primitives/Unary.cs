@@ -38,7 +38,7 @@ internal sealed class ExpP() : Unary("exp", SimdMath.Exp, Lane.Unary(LaneCode.Ex
 }
 
 /// <summary>Natural logarithm; d/dx log x = 1/x.</summary>
-internal sealed class LogP() : Unary("log", TensorPrimitives.Log, Lane.Unary(LaneCode.Log, "Log"))
+internal sealed class LogP() : Unary("log", SimdMath.Log, Lane.Unary(LaneCode.Log, "Log"))
 {
     public static readonly LogP Op = new();
     protected override Tensor Derivative(Tensor x, Tensor y) => 1.0 / x;
