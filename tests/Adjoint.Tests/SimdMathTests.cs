@@ -141,16 +141,17 @@ public class SimdMathTests
 
     [Theory]
     [InlineData(nameof(SimdMath.Exp), 1)]
-    [InlineData(nameof(SimdMath.Exp), 2)]
     [InlineData(nameof(SimdMath.Log), 1)]
-    [InlineData(nameof(SimdMath.Log), 2)]
     [InlineData(nameof(SimdMath.Hypot), 2)]
     [InlineData(nameof(SimdMath.Hypot), 3)]
-    public void Every_entry_point_is_compiled_optimised_from_its_first_call(string name, int parameters)
+    [InlineData("EachElement", 2)] // the loop of the span forms of Exp and Log
+    public void Every_vector_function_and_loop_is_compiled_optimised_from_its_first_call(string name, int parameters)
     {
         // The reason SimdMath exists: without AggressiveOptimization these start in the JIT's unoptimised tier 0.
-        var methods = typeof(SimdMath).GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Where(m => m.Name == name && m.GetParameters().Length == parameters).ToArray();
+        var methods = typeof(SimdMath).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+            .Where(m => m.Name == name && m.GetParameters().Length == parameters)
+            .Where(m => !m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveInlining)) // the generic cores, inlined into these
+            .ToArray();
         Assert.NotEmpty(methods);
         Assert.All(methods, m => Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveOptimization), m.ToString()));
     }

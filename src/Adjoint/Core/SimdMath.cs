@@ -34,30 +34,45 @@ internal static class SimdMath
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector256<double> Hypot(Vector256<double> a, Vector256<double> b) => Hypot<Vector256<double>, Ops256>(a, b);
 
-    /// <summary>eˣ of every element: whole vectors, then the last elements one by one.</summary>
+    /// <summary>eˣ of every element.</summary>
+    public static void Exp(ReadOnlySpan<double> x, Span<double> result) => EachElement<ExpFunction>(x, result);
+
+    /// <summary>log x of every element.</summary>
+    public static void Log(ReadOnlySpan<double> x, Span<double> result) => EachElement<LogFunction>(x, result);
+
+    /// <summary>f of every element: whole vectors, then the last elements one by one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Exp(ReadOnlySpan<double> x, Span<double> result)
+    private static void EachElement<TF>(ReadOnlySpan<double> x, Span<double> result) where TF : IUnaryFunction
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
             for (; i + Vector512<double>.Count <= x.Length; i += Vector512<double>.Count)
-                Exp(Vector512.Create(x[i..])).CopyTo(result[i..]);
+                TF.Of(Vector512.Create(x[i..])).CopyTo(result[i..]);
         for (; i + Vector256<double>.Count <= x.Length; i += Vector256<double>.Count)
-            Exp(Vector256.Create(x[i..])).CopyTo(result[i..]);
-        for (; i < x.Length; i++) result[i] = Math.Exp(x[i]);
+            TF.Of(Vector256.Create(x[i..])).CopyTo(result[i..]);
+        for (; i < x.Length; i++) result[i] = TF.Of(x[i]);
     }
 
-    /// <summary>log x of every element: whole vectors, then the last elements one by one.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Log(ReadOnlySpan<double> x, Span<double> result)
+    /// <summary>A function at both vector widths and on one double (the elements after the last whole vector).</summary>
+    private interface IUnaryFunction
     {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i + Vector512<double>.Count <= x.Length; i += Vector512<double>.Count)
-                Log(Vector512.Create(x[i..])).CopyTo(result[i..]);
-        for (; i + Vector256<double>.Count <= x.Length; i += Vector256<double>.Count)
-            Log(Vector256.Create(x[i..])).CopyTo(result[i..]);
-        for (; i < x.Length; i++) result[i] = Math.Log(x[i]);
+        static abstract Vector512<double> Of(Vector512<double> x);
+        static abstract Vector256<double> Of(Vector256<double> x);
+        static abstract double Of(double x);
+    }
+
+    private readonly struct ExpFunction : IUnaryFunction
+    {
+        public static Vector512<double> Of(Vector512<double> x) => Exp(x);
+        public static Vector256<double> Of(Vector256<double> x) => Exp(x);
+        public static double Of(double x) => Math.Exp(x);
+    }
+
+    private readonly struct LogFunction : IUnaryFunction
+    {
+        public static Vector512<double> Of(Vector512<double> x) => Log(x);
+        public static Vector256<double> Of(Vector256<double> x) => Log(x);
+        public static double Of(double x) => Math.Log(x);
     }
 
     /// <summary>√(a² + b²) of every pair of elements (b of length 1 pairs with each of a): whole vectors, then the last elements one by one.</summary>
@@ -76,8 +91,8 @@ internal static class SimdMath
 
     // 1.5·2⁵²: adding it to a double of magnitude below 2⁵¹ rounds it to an integer, which the low bits then hold.
     private const double RoundingShift = 6755399441055744.0;
-    // ln 2 in two parts (fdlibm's): the high part has 11 trailing zero bits, so k·Ln2High is exact for |k| < 2¹¹.
     private const double Log2E = 1.4426950408889634; // 1 / ln 2
+    // ln 2 in two parts (fdlibm's): the high part has 11 trailing zero bits, so k·Ln2High is exact for |k| < 2¹¹.
     private const double Ln2High = 6.93147180369123816490e-01, Ln2Low = 1.90821492927058770002e-10;
     private static readonly double TwoTo500 = Math.ScaleB(1.0, 500), TwoTo600 = Math.ScaleB(1.0, 600), TwoTo54 = Math.ScaleB(1.0, 54);
     private const ulong RoundingShiftBits = 0x4338000000000000UL; // the bits of RoundingShift
