@@ -198,14 +198,15 @@ internal static class Kernels
         int rows = shape[^2], cols = shape[^1], size = rows * cols;
         var result = NewArray(x.Length);
         const int tile = 32;
-        int block = Avx.IsSupported ? 4 : 1;
+        bool blocks = Avx.IsSupported;
         for (int m = 0; m < x.Length; m += size)
             for (int i0 = 0; i0 < rows; i0 += tile)
                 for (int j0 = 0; j0 < cols; j0 += tile)
                 {
                     int iEnd = Math.Min(i0 + tile, rows), jEnd = Math.Min(j0 + tile, cols);
-                    int iBlocks = i0 + (iEnd - i0) / block * block, jBlocks = j0 + (jEnd - j0) / block * block;
-                    if (block == 4)
+                    // The 4×4 blocks cover rows i0..iBlocks and columns j0..jBlocks (nothing without AVX).
+                    int iBlocks = blocks ? i0 + (iEnd - i0) / 4 * 4 : i0, jBlocks = blocks ? j0 + (jEnd - j0) / 4 * 4 : j0;
+                    if (blocks)
                         for (int i = i0; i < iBlocks; i += 4)
                             for (int j = j0; j < jBlocks; j += 4)
                                 Transpose4x4(ref x[m + i * cols + j], cols, ref result[m + j * rows + i], rows);

@@ -40,7 +40,10 @@ internal static class SimdMath
     /// <summary>log x of every element.</summary>
     public static void Log(ReadOnlySpan<double> x, Span<double> result) => EachElement<LogFunction>(x, result);
 
-    /// <summary>f of every element: whole vectors, then the last elements one by one.</summary>
+    /// <summary>
+    /// f of every element: whole vectors, then the last elements one by one. Vectors only at a width the CPU has:
+    /// emulated vectors (Vector256 on ARM64) would be slower than the scalar function.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EachElement<TF>(ReadOnlySpan<double> x, Span<double> result) where TF : IUnaryFunction
     {
@@ -48,8 +51,9 @@ internal static class SimdMath
         if (Vector512.IsHardwareAccelerated)
             for (; i + Vector512<double>.Count <= x.Length; i += Vector512<double>.Count)
                 TF.Of(Vector512.Create(x[i..])).CopyTo(result[i..]);
-        for (; i + Vector256<double>.Count <= x.Length; i += Vector256<double>.Count)
-            TF.Of(Vector256.Create(x[i..])).CopyTo(result[i..]);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + Vector256<double>.Count <= x.Length; i += Vector256<double>.Count)
+                TF.Of(Vector256.Create(x[i..])).CopyTo(result[i..]);
         for (; i < x.Length; i++) result[i] = TF.Of(x[i]);
     }
 
@@ -84,8 +88,9 @@ internal static class SimdMath
         if (Vector512.IsHardwareAccelerated)
             for (; i + Vector512<double>.Count <= a.Length; i += Vector512<double>.Count)
                 Hypot(Vector512.Create(a[i..]), broadcast ? Vector512.Create(b[0]) : Vector512.Create(b[i..])).CopyTo(result[i..]);
-        for (; i + Vector256<double>.Count <= a.Length; i += Vector256<double>.Count)
-            Hypot(Vector256.Create(a[i..]), broadcast ? Vector256.Create(b[0]) : Vector256.Create(b[i..])).CopyTo(result[i..]);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + Vector256<double>.Count <= a.Length; i += Vector256<double>.Count)
+                Hypot(Vector256.Create(a[i..]), broadcast ? Vector256.Create(b[0]) : Vector256.Create(b[i..])).CopyTo(result[i..]);
         for (; i < a.Length; i++) result[i] = double.Hypot(a[i], broadcast ? b[0] : b[i]);
     }
 

@@ -15,6 +15,8 @@ internal sealed class VectorApi
 {
     public Type Vector { get; }
     public int Width { get; }
+    /// <summary>Whether the CPU has vectors of this width (Vector256 is emulated on ARM64, for one).</summary>
+    private bool Accelerated => Width == 8 ? Vector512.IsHardwareAccelerated : Vector256.IsHardwareAccelerated;
     private readonly Type api;
     private readonly Dictionary<(string, int), MethodInfo> methods = [];
 
@@ -35,8 +37,9 @@ internal sealed class VectorApi
         {
             if (methods.TryGetValue(key, out var found)) return found;
             bool Fits(MethodInfo m) => m.GetParameters().Select(p => p.ParameterType).SequenceEqual(types);
-            // SimdMath's functions first: optimised from their first call, where the runtime's start unoptimised.
-            found = typeof(SimdMath).GetMethods(BindingFlags.Public | BindingFlags.Static).FirstOrDefault(m => m.Name == name && Fits(m));
+            // SimdMath's functions first, where the CPU has vectors of this width: optimised from their first call,
+            // where the runtime's start unoptimised. (Emulated, the runtime's per-element fallback is faster.)
+            found = Accelerated ? typeof(SimdMath).GetMethods(BindingFlags.Public | BindingFlags.Static).FirstOrDefault(m => m.Name == name && Fits(m)) : null;
             if (found is not null) return methods[key] = found;
             var candidates = api.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == name).ToArray();
             found = candidates.Where(m => !m.IsGenericMethodDefinition).FirstOrDefault(Fits)
