@@ -100,7 +100,7 @@ internal static class SimdMath
     // ln 2 in two parts (fdlibm's): the high part has 11 trailing zero bits, so k·Ln2High is exact for |k| < 2¹¹.
     private const double Ln2High = 6.93147180369123816490e-01, Ln2Low = 1.90821492927058770002e-10;
     private static readonly double TwoTo500 = Math.ScaleB(1.0, 500), TwoTo600 = Math.ScaleB(1.0, 600), TwoTo54 = Math.ScaleB(1.0, 54);
-    private const ulong RoundingShiftBits = 0x4338000000000000UL; // the bits of RoundingShift
+    private static readonly ulong RoundingShiftBits = BitConverter.DoubleToUInt64Bits(RoundingShift);
     private const double SmallestNormal = 2.2250738585072014E-308;
     // 1/n! for n = 13 down to 2: the Taylor series of eʳ − 1 − r, divided by r².
     private static readonly double[] InverseFactorials =
