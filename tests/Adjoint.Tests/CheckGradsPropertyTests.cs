@@ -166,7 +166,9 @@ public partial class CheckGradsPropertyTests
             c[$"subtract {shapes}"] = Binary((x, y) => x - y * y, Uniform(-2, 2, a), Uniform(-2, 2, b));
             c[$"multiply {shapes}"] = Binary((x, y) => x * y, Uniform(-2, 2, a), Uniform(-2, 2, b));
             c[$"divide {shapes}"] = Binary((x, y) => x / y, Uniform(-2, 2, a), AwayFromZero(b));
-            c[$"pow (tensor exponent) {shapes}"] = Binary(Pow, Uniform(0.2, 3, a), Uniform(-2, 2, b));
+            // Bases from 0.5: with exponents to −2 the third derivative near 0.2 reaches ~10⁵, beyond what the
+            // checks' second-order finite differences (eps 10⁻⁴) resolve within their tolerance (seed arbbWJHqUJz1).
+            c[$"pow (tensor exponent) {shapes}"] = Binary(Pow, Uniform(0.5, 3, a), Uniform(-2, 2, b));
             c[$"maximum {shapes}"] = ApartPair(Maximum, a, b);
             c[$"minimum {shapes}"] = ApartPair(Minimum, a, b);
             c[$"hypot {shapes}"] = Binary(Hypot, AwayFromZero(a), AwayFromZero(b));
