@@ -119,9 +119,40 @@ public static partial class Ad
         return (ys[0], pullback([1.0]));
     }
 
-    /// <summary>Hessian blocks [i][j] = ∂²f/∂x_i∂x_j, by forward mode over reverse mode.</summary>
-    internal static Tensor[][] HessianCore(Func<Tensor[], Tensor> f, Tensor[] args, int[] argnums) =>
-        JacFwdCore(a => JacRevCore(b => [f(b)], a, argnums)[0], args, argnums);
+    /// <summary>
+    /// Hessian blocks [i][j] = ∂²f/∂x_i∂x_j, by forward mode over reverse mode, made exactly symmetric: the entries
+    /// (p, q) with p ≥ q (p indexes the gradient, q the tangent direction) are computed, (q, p) is their mirror. The
+    /// Hessian of a twice continuously differentiable function is symmetric; forward over reverse gives two triangles
+    /// that differ by rounding (jax.hessian returns both). Mirroring costs one select, and a compiled Hessian
+    /// (Ad.Jit) then skips the pixel sums of the triangle it does not read (<see cref="LiveElements"/>).
+    /// </summary>
+    internal static Tensor[][] HessianCore(Func<Tensor[], Tensor> f, Tensor[] args, int[] argnums)
+    {
+        var blocks = JacFwdCore(a => JacRevCore(b => [f(b)], a, argnums)[0], args, argnums);
+        return Mirrored(blocks, blocks[0][0].Rank - 2 * args[argnums[0]].Rank);
+    }
+
+    /// <summary>
+    /// Hessian blocks [i][j] of shape out + xᵢ + xⱼ (out of rank <paramref name="outRank"/>) with the lower triangle
+    /// kept: [i][j] for i &lt; j is [j][i] with its two argument halves swapped, and a diagonal block takes its entries
+    /// above the diagonal from below it.
+    /// </summary>
+    internal static Tensor[][] Mirrored(Tensor[][] blocks, int outRank)
+    {
+        var shapes = blocks.Select((row, i) => row[i].shape[outRank..(outRank + (row[i].Rank - outRank) / 2)]).ToArray();
+        Tensor Swapped(Tensor h, int[] first, int[] second) => Np.Transpose(h, [.. Enumerable.Range(0, outRank),
+            .. Enumerable.Range(outRank + first.Length, second.Length), .. Enumerable.Range(outRank, first.Length)]);
+        var result = shapes.Select(_ => new Tensor[shapes.Length]).ToArray();
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            int size = Shapes.Size(shapes[i]);
+            var lower = new Tensor(Shapes.Concat(shapes[i], shapes[i]), Enumerable.Range(0, size * size).Select(k => k / size >= k % size ? 1.0 : 0.0).ToArray());
+            result[i][i] = size == 1 ? blocks[i][i] : Np.Where(lower, blocks[i][i], Swapped(blocks[i][i], shapes[i], shapes[i]));
+            for (int j = 0; j < i; j++)
+                (result[i][j], result[j][i]) = (blocks[i][j], Swapped(blocks[i][j], shapes[i], shapes[j]));
+        }
+        return result;
+    }
 
     /// <summary>Hessian-vector product H·v by forward mode over reverse mode, without forming H.</summary>
     internal static Tensor HvpCore(Func<Tensor[], Tensor> f, Tensor x, Tensor v) =>

@@ -150,6 +150,28 @@ public class FusedLoopTests
         Assert.Equal(parallel, program.Run([Point], interpret: false, maxThreads: 2)[0].ToArray());
     }
 
+    /// <summary>How many pixel sums the compiled loop of f's graph accumulates (from its plan).</summary>
+    private static int Accumulators(Func<Tensor, Tensor> f, Tensor x) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Match(MakeGraph(f)(x).Simplify().ExecutionPlan(), @"(\d+) accumulators").Groups[1].Value);
+
+    [Fact]
+    public void AHessianSumsOnlyTheTriangleItKeeps()
+    {
+        // Six parameters: JacFwd(JacRev) sums all 36 entries over the pixels, Hessian the 21 that it mirrors (LiveElements).
+        Assert.Equal(15, Accumulators(JacFwd(JacRev(Model.Nll)), Point) - Accumulators(Hessian(Model.Nll), Point));
+        Assert.True(CheckAllWays(Hessian(Model.Nll), Point));
+    }
+
+    [Fact]
+    public void SumsThatNoOutputReadsAreNotAccumulated()
+    {
+        Tensor Sums(Tensor x) => Stack(Sum(P(x) * P(x)), Sum(Q(x) * P(x)), Sum(Exp(Q(x))));
+        // A select with a constant mask reads the chosen elements; a slice the ones it keeps; a matrix product all.
+        Func<Tensor, Tensor>[] readers = [x => Where(Array(1.0, 0.0, 1.0), Sums(x), 7.0), x => Sums(x)[1..] * 2, x => Dot(Array(1.0, 0.0, 1.0), Sums(x))];
+        Assert.Equal([2, 2, 3], readers.Select(f => Accumulators(f, Params)));
+        Assert.All(readers, f => Assert.True(CheckAllWays(f, Params)));
+    }
+
     [Fact]
     public void ThePlanSaysTheBodyIsCompiled() =>
         Assert.Contains("compiled into one SIMD loop", MakeGraph(Hessian(Model.Nll))(Point).Simplify().ExecutionPlan());

@@ -34,5 +34,5 @@ public class CheckProgramTests
 
     [Fact]
     public void AWrappingLambdaIsTheSameProgram() =>
-        Check.SameProgram(x => JacFwd(JacRev(F))(x), Hessian(F), Array(1.0, 0.0), "a lambda around JacFwd(JacRev(f))");
+        Check.SameProgram(x => JacFwd(JacRev(F))(x), JacFwd(JacRev(F)), Array(1.0, 0.0), "a lambda around JacFwd(JacRev(f))");
 }

@@ -74,6 +74,12 @@ internal abstract class Primitive
     /// </summary>
     internal virtual Primitive? Batched(bool[] batched) => null;
 
+    /// <summary>
+    /// Whether each output element is a copy of one input element or a zero (reshape, transpose, slice, pad…), so
+    /// that evaluating it on element numbers says where every output element comes from.
+    /// </summary>
+    internal virtual bool MovesElements => false;
+
     /// <summary>Whether the output has derivatives at all (false for comparisons).</summary>
     public virtual bool IsDifferentiable => true;
 

@@ -49,7 +49,9 @@ internal sealed class BlockedProgram
         pixels = Shapes.Size(spatial);
         spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => plan.OnePixel.IsSpatial(v.Shape)).Distinct().ToArray();
         var inBlocks = Enumerable.Range(0, phases.Length).Where(e => phases[e] is Phase.Body or Phase.Reduction).ToArray();
-        fused = compileLoop ? FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction, spatialOutputs, use512, symbolicZeros) : null;
+        var read = LiveElements.OfReductions(graph, phases);
+        fused = compileLoop ? FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction ? read[graph.Equations[e].Output] : null,
+            spatialOutputs, use512, symbolicZeros) : null;
         compiledBlockLength = Math.Min(CompiledBlockPixels, pixels);
     }
 

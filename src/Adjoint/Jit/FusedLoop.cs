@@ -79,20 +79,22 @@ internal sealed class FusedLoop
 
     /// <summary>
     /// Compiles the body and reduction equations (in program order) of a blocked graph, or returns null
-    /// when one of them has no lane form (the interpreter then runs the blocks). <paramref name="symbolicZeros"/>: drop
+    /// when one of them has no lane form (the interpreter then runs the blocks). <paramref name="readLanes"/>: for a pixel
+    /// reduction, which of its lanes the program reads (the others are left 0, <see cref="LiveElements"/>); null for the
+    /// other equations. <paramref name="symbolicZeros"/>: drop
     /// products with a constant zero as forward-mode AD drops zero tangents (true for derivative programs, where one-hot
     /// directions make most lanes zero); false keeps IEEE arithmetic (0·∞ is NaN), as eager evaluation computes.
     /// </summary>
-    public static FusedLoop? TryCompile(Graph graph, int[] spatial, int[] bodyEquations, Func<int, bool> isReduction, Graph.Variable[] spatialOutputs,
+    public static FusedLoop? TryCompile(Graph graph, int[] spatial, int[] bodyEquations, Func<int, bool[]?> readLanes, Graph.Variable[] spatialOutputs,
         bool use512, bool symbolicZeros = true)
     {
         var loop = new FusedLoop(spatial, symbolicZeros);
-        return loop.Build(graph, bodyEquations, isReduction, spatialOutputs) && loop.nodes.Count <= MaximumNodes ? loop.Compile(use512) : null;
+        return loop.Build(graph, bodyEquations, readLanes, spatialOutputs) && loop.nodes.Count <= MaximumNodes ? loop.Compile(use512) : null;
     }
 
     // ---- Building the lane program --------------------------------------------------------------
 
-    private bool Build(Graph graph, int[] bodyEquations, Func<int, bool> isReduction, Graph.Variable[] spatialOutputs)
+    private bool Build(Graph graph, int[] bodyEquations, Func<int, bool[]?> readLanes, Graph.Variable[] spatialOutputs)
     {
         var onePixel = new BlockShapes(spatial, 1);
         var lanes = new Dictionary<Graph.Variable, int[]>();
@@ -107,10 +109,11 @@ internal sealed class FusedLoop
             var inputs = eq.Inputs.Select(LanesOf).ToArray();
             var inShapes = eq.Inputs.Select(a => onePixel.Map(a is Tensor t ? t.shape : ((Graph.Variable)a).Shape)).ToArray();
             var outShape = onePixel.Map(eq.Output.Shape);
-            if (isReduction(e))
+            if (readLanes(e) is { } read)
             {
-                // Over exactly the pixels: each lane of the input accumulates into the same lane of the output.
-                for (int l = 0; l < inputs[0].Length; l++) accumulations.Add(new(reductionSizes.Count, l, inputs[0][l], eq.Primitive is MaxP));
+                // Over exactly the pixels: each lane of the input accumulates into the same lane of the output (if read).
+                for (int l = 0; l < inputs[0].Length; l++)
+                    if (read[l]) accumulations.Add(new(reductionSizes.Count, l, inputs[0][l], eq.Primitive is MaxP));
                 reductionSizes.Add(inputs[0].Length);
                 continue;
             }

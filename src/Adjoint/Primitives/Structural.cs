@@ -8,6 +8,7 @@ namespace Adjoint.Primitives;
 internal sealed class ReshapeP(int[] from, int[] to) : Primitive
 {
     public override string Name => "reshape";
+    internal override bool MovesElements => true;
     public override Param[] Params => [Param.Integers("from", from, listed: false), Param.Integers("new_sizes", to)];
 
     public override int[] OutputShape(int[][] s) => Shapes.ReplaceTrailing(s[0], from, to, "reshape");
@@ -29,6 +30,7 @@ internal sealed class ReshapeP(int[] from, int[] to) : Primitive
 internal sealed class BroadcastP(int[] from, int[] to) : Primitive
 {
     public override string Name => "broadcast_in_dim";
+    internal override bool MovesElements => true;
     public override Param[] Params => [Param.Integers("from", from, listed: false), Param.Integers("shape", to)];
 
     public override int[] OutputShape(int[][] s) => Shapes.ReplaceTrailing(s[0], from, to, "broadcast_to");
@@ -55,6 +57,7 @@ internal sealed class TransposeP(int[] perm) : Primitive
 {
     public int[] Permutation => perm;
     public override string Name => "transpose";
+    internal override bool MovesElements => true;
     public override Param[] Params => [Param.Integers("permutation", perm)];
 
     public override int[] OutputShape(int[][] s)
@@ -95,6 +98,7 @@ internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 {
     public int[] Stop => stop;
     public override string Name => "slice";
+    internal override bool MovesElements => true;
     public override Param[] Params =>
         [Param.Integers("start", start), Param.Integers("limit", stop), Param.Integers("strides", step, listed: step.Any(s => s != 1))];
 
@@ -140,6 +144,7 @@ internal sealed class SliceP(int[] start, int[] stop, int[] step) : Primitive
 internal sealed class PadP(int[] into, int[] start, int[] step) : Primitive
 {
     public override string Name => "pad";
+    internal override bool MovesElements => true;
     public override Param[] Params => [Param.Integers("shape", into), Param.Integers("start", start), Param.Integers("step", step, listed: false)];
 
     public override int[] OutputShape(int[][] s) => Shapes.Concat(Shapes.Leading(s[0], into.Length, Name), into);
@@ -178,6 +183,7 @@ internal sealed class ConcatenateP(int axis, int rank) : Primitive
     public int Axis => axis;
     public int Rank => rank;
     public override string Name => "concatenate";
+    internal override bool MovesElements => true;
     public override Param[] Params => [Param.Integer("dimension", axis), Param.Integer("rank", rank, listed: false)];
 
     public override int[] OutputShape(int[][] s)

@@ -51,6 +51,7 @@ internal sealed class CumsumP(int axis, int rank, bool reverse) : AlongAxis(axis
 internal sealed class FlipP(int axis, int rank) : AlongAxis(axis, rank)
 {
     public override string Name => "rev";
+    internal override bool MovesElements => true;
 
     public override Tensor Eval(Tensor[] x, int[] outputShape)
     {

@@ -8,6 +8,7 @@ internal sealed class StopGradientP : Primitive
 {
     public static readonly StopGradientP Op = new();
     public override string Name => "stop_gradient";
+    internal override bool MovesElements => true;
     public override bool IsDifferentiable => false;
     public override int[] OutputShape(int[][] inputs) => inputs[0];
     public override Tensor Eval(Tensor[] x, int[] outputShape) => x[0];

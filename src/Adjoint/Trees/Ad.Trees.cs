@@ -80,12 +80,15 @@ public static partial class Ad
 
     /// <summary>
     /// The Hessian of a tree function, JacFwd(JacRev(f)): the tree product f(x) ⊗ x ⊗ x, each leaf of
-    /// shape (out…, in₁…, in₂…), as jax.hessian. <c>Hessian(f)(x)["c"]["a"]["b"]</c> is ∂²c/∂a∂b.
+    /// shape (out…, in₁…, in₂…), as jax.hessian. <c>Hessian(f)(x)["c"]["a"]["b"]</c> is ∂²c/∂a∂b. Like the Hessian
+    /// of tensors it is exactly symmetric: ["c"]["a"]["b"] and ["c"]["b"]["a"] mirror each other (the blocks on and below
+    /// the diagonal, in argument order, are the ones computed).
     /// </summary>
     public static Func<TIn, Tree> Hessian<TIn, TOut>(Func<TIn, TOut> f, bool holomorphic = false) => x =>
     {
         var (leaves, inDef, flat) = Prepare(f, x, "hessian", holomorphic, forward: true, reverse: true);
-        var blocks = HessianBlocks(flat.Call, leaves, Layout(inDef), () => Layout(flat.OutDef));
+        var blocks = HessianBlocks(flat.Call, leaves, Layout(inDef), () => Layout(flat.OutDef))
+            .Select((row, k) => MirroredUnits(row, flat.OutFactor.UnitShapes[k].Length)).ToArray();
         var inFactor = TreeFactor.Of(inDef, leaves);
         // Each (output, argument) leaf holds a tree of the argument's structure: the second derivatives.
         var nested = blocks.Select(row => row.Select(column => BuildUnits(inDef, i => column[i])).ToArray()).ToArray();
@@ -218,6 +221,16 @@ public static partial class Ad
         Unit[] InnerLayout() => Layout(outs().SelectMany(_ => ins.Select(u => u.IsComplex)));
         var blocks = ForwardJacobian(Inner, leaves, ins, InnerLayout);
         return [.. blocks.Chunk(ins.Length)];
+    }
+
+    /// <summary>One output's Hessian blocks made exactly symmetric as <see cref="Mirrored"/> does (complex ones part by part).</summary>
+    private static object[][] MirroredUnits(object[][] blocks, int outRank)
+    {
+        Tensor[][] Parts(Func<object, Tensor> part) => [.. blocks.Select(row => row.Select(part).ToArray())];
+        if (blocks.All(row => row.All(b => b is Tensor))) return Mirrored(Parts(b => (Tensor)b), outRank);
+        if (!blocks.All(row => row.All(b => b is ComplexTensor))) return blocks; // mixed real and complex arguments: as computed
+        var (real, imag) = (Mirrored(Parts(b => ((ComplexTensor)b).Real), outRank), Mirrored(Parts(b => ((ComplexTensor)b).Imag), outRank));
+        return [.. real.Select((row, i) => row.Select((r, j) => (object)new ComplexTensor(r, imag[i][j])).ToArray())];
     }
 
     private static Tensor[] RealParts(object unit) => unit is ComplexTensor z ? [z.Real, z.Imag] : [(Tensor)unit];

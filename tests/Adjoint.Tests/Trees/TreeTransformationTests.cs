@@ -60,8 +60,12 @@ public class TreeTransformationTests
             for (int i = 0; i < 2; i++)
                 for (int j = 0; j < 2; j++)
                     Assert.Equal([.. outShape, .. inputs[i], .. inputs[j]], ((Tensor)h[key][i][j]).Shape);
-        // ∂²s/∂V∂M and ∂²s/∂M∂V are transposes of each other.
-        Assertions.Close(Transpose(h["s"][0][1], 1, 2, 0), h["s"][1][0], 1e-12, 1e-12);
+        // ∂²s/∂V∂M and ∂²s/∂M∂V are transposes of each other, exactly (Hessian mirrors one of them), as are the two
+        // halves of a diagonal block, for each output.
+        Assert.Equal(((Tensor)h["s"][1][0]).ToArray(), Transpose(h["s"][0][1], 1, 2, 0).ToArray());
+        Assert.Equal(((Tensor)h["v"][1][0]).ToArray(), Transpose(h["v"][0][1], 0, 2, 3, 1).ToArray());
+        Assert.Equal(((Tensor)h["s"][1][1]).ToArray(), Transpose(h["s"][1][1], 2, 3, 0, 1).ToArray());
+        Assert.Equal(((Tensor)h["v"][1][1]).ToArray(), Transpose(h["v"][1][1], 0, 3, 4, 1, 2).ToArray());
         // Against the flat Hessian of s over the 7 parameters packed in one vector.
         var flat = Hessian((Tensor p) => Mixed((p[..3], Reshape(p[3..], 2, 2)))["s"])(Concatenate([MixedPoint.Item1, Reshape(MixedPoint.Item2, 4)]));
         Assertions.Close(flat[..3, ..3], h["s"][0][0], 1e-12, 1e-12);
@@ -78,6 +82,21 @@ public class TreeTransformationTests
         Assertions.Close(2 * 2.0, ((Tensor)h["x"]["y"]).Item);
         Assertions.Close(2 * 2.0, ((Tensor)h["y"]["x"]).Item);
         Assertions.Close(-Math.Sin(0.5), ((Tensor)h["y"]["y"]).Item);
+    }
+
+    [Fact]
+    public void ATreeHessianIsExactlySymmetricWhereForwardOverReverseIsNot()
+    {
+        Func<Dictionary<string, Tensor>, Tensor> f = p => Sum(Exp(p["a"] * p["b"][0]) * Tanh(p["b"] * p["a"][1] + p["a"][0]) / (1 + p["b"] * p["b"]));
+        var x = new Dictionary<string, Tensor> { ["a"] = Array(0.3, -0.8), ["b"] = Array(1.1, 0.4) };
+        var h = Hessian(f)(x);
+        Tensor Block(string i, string j) => (Tensor)h[i][j];
+        Assert.Equal(Block("a", "b").ToArray(), Transpose(Block("b", "a")).ToArray());
+        Assert.Equal(Block("a", "a").ToArray(), Transpose(Block("a", "a")).ToArray());
+        Assert.Equal(Block("b", "b").ToArray(), Transpose(Block("b", "b")).ToArray());
+        // The same function of one packed vector: its Hessian mirrors the same entries.
+        var flat = Hessian((Tensor v) => f(new Dictionary<string, Tensor> { ["a"] = v[..2], ["b"] = v[2..] }))(Array(0.3, -0.8, 1.1, 0.4));
+        Assertions.Close(flat[2.., ..2], Block("b", "a"), 1e-14, 1e-14);
     }
 
     [Fact]
