@@ -43,7 +43,7 @@ internal sealed class BlockedProgram
     /// <summary>Arenas kept between calls: a worker's buffers are allocated once, not once per call.</summary>
     private readonly System.Collections.Concurrent.ConcurrentBag<Arena> arenas = [];
 
-    private BlockedProgram(Graph graph, PixelPlan plan, int blockLength, bool use512, bool compileLoop, bool symbolicZeros = true)
+    private BlockedProgram(Graph graph, PixelPlan plan, int blockLength, bool use512, bool compileLoop, bool symbolicZeros = true, bool factor = true)
     {
         (this.graph, spatial, phases, this.blockLength) = (graph, plan.Spatial, plan.Phases, blockLength);
         pixels = Shapes.Size(spatial);
@@ -51,7 +51,7 @@ internal sealed class BlockedProgram
         var inBlocks = Enumerable.Range(0, phases.Length).Where(e => phases[e] is Phase.Body or Phase.Reduction).ToArray();
         var read = LiveElements.OfReductions(graph, phases);
         fused = compileLoop ? FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction ? read[graph.Equations[e].Output] : null,
-            spatialOutputs, use512, symbolicZeros) : null;
+            spatialOutputs, use512, symbolicZeros, factor) : null;
         compiledBlockLength = Math.Min(CompiledBlockPixels, pixels);
     }
 
@@ -62,8 +62,9 @@ internal sealed class BlockedProgram
     /// axes of its largest reduction; its body is compiled into a <see cref="FusedLoop"/> on 512-bit vectors where
     /// the hardware has them (or as asked). <paramref name="compileLoop"/>: whether to compile the body into a loop at
     /// all (default: only where the runtime really compiles dynamic code, see <see cref="DynamicCodeIsCompiled"/>).
+    /// <paramref name="factor"/>: refactor the loop's tangent chains (FusedLoop.Factor); false only to compare, in tests.
     /// </summary>
-    public static BlockedProgram? TryCreate(Graph graph, bool? use512 = null, bool? compileLoop = null)
+    public static BlockedProgram? TryCreate(Graph graph, bool? use512 = null, bool? compileLoop = null, bool factor = true)
     {
         var spatial = PixelPlan.ReducedBlocks(graph).MaxBy(s => Shapes.Size(s));
         if (spatial is null || Shapes.Size(spatial) < MinimumSpatialSize || PixelPlan.TryCreate(graph, spatial, out _) is not { } plan) return null;
@@ -73,7 +74,7 @@ internal sealed class BlockedProgram
         int pixels = Shapes.Size(spatial);
         int blockLength = Math.Clamp(TargetBlockElements / widest / 8 * 8, Math.Min(256, pixels), pixels);
         return new BlockedProgram(graph, plan, blockLength, use512 ?? System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
-            compileLoop ?? DynamicCodeIsCompiled());
+            compileLoop ?? DynamicCodeIsCompiled(), factor: factor);
     }
 
     /// <summary>

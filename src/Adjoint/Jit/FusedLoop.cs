@@ -33,7 +33,7 @@ namespace Adjoint;
 /// through memory; so the calls run first, in a loop of their own that writes them to scratch arrays, and the main
 /// loop (free of calls) computes one sum at a time, depth first, so that few values are alive at once.</para>
 /// </remarks>
-internal sealed class FusedLoop
+internal sealed partial class FusedLoop
 {
     /// <summary>Lane programs larger than this are left to the interpreter (the JIT would give up optimising them).</summary>
     private const int MaximumNodes = 20_000;
@@ -84,17 +84,18 @@ internal sealed class FusedLoop
     /// other equations. <paramref name="symbolicZeros"/>: drop
     /// products with a constant zero as forward-mode AD drops zero tangents (true for derivative programs, where one-hot
     /// directions make most lanes zero); false keeps IEEE arithmetic (0·∞ is NaN), as eager evaluation computes.
+    /// <paramref name="factor"/>: with symbolic zeros, refactor the tangent chains (<see cref="Factor"/>; false in tests, to compare).
     /// </summary>
     public static FusedLoop? TryCompile(Graph graph, int[] spatial, int[] bodyEquations, Func<int, bool[]?> readLanes, Graph.Variable[] spatialOutputs,
-        bool use512, bool symbolicZeros = true)
+        bool use512, bool symbolicZeros = true, bool factor = true)
     {
         var loop = new FusedLoop(spatial, symbolicZeros);
-        return loop.Build(graph, bodyEquations, readLanes, spatialOutputs) && loop.nodes.Count <= MaximumNodes ? loop.Compile(use512) : null;
+        return loop.Build(graph, bodyEquations, readLanes, spatialOutputs, factor) && loop.nodes.Count <= MaximumNodes ? loop.Compile(use512) : null;
     }
 
     // ---- Building the lane program --------------------------------------------------------------
 
-    private bool Build(Graph graph, int[] bodyEquations, Func<int, bool[]?> readLanes, Graph.Variable[] spatialOutputs)
+    private bool Build(Graph graph, int[] bodyEquations, Func<int, bool[]?> readLanes, Graph.Variable[] spatialOutputs, bool factor)
     {
         var onePixel = new BlockShapes(spatial, 1);
         var lanes = new Dictionary<Graph.Variable, int[]>();
@@ -127,6 +128,7 @@ internal sealed class FusedLoop
             var outputLanes = LanesOf(spatialOutputs[k]);
             for (int l = 0; l < outputLanes.Length; l++) stores.Add(new(k, l, outputLanes[l]));
         }
+        if (symbolicZeros && factor) Factor();
         SplitSums();
         return true;
     }
