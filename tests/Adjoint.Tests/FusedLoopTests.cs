@@ -169,7 +169,9 @@ public class FusedLoopTests
         BlockedProgram factored = BlockedProgram.TryCreate(graph)!, plain = BlockedProgram.TryCreate(graph, factor: false)!;
         static int Operations(BlockedProgram p) =>
             int.Parse(System.Text.RegularExpressions.Regex.Match(p.Describe(), @"(\d+) operations on vectors").Groups[1].Value);
-        Assert.True(Operations(factored) < 0.95 * Operations(plain), $"{Operations(factored)} operations factored, {Operations(plain)} not");
+        Assert.True(Operations(factored) < 0.85 * Operations(plain), $"{Operations(factored)} operations factored, {Operations(plain)} not");
+        // 1/(c·(1/D)) is D/c: the divisions left are 1/D and the derivative of hypot's 1/h.
+        Assert.Contains("div×2", factored.Describe());
         var expected = plain.Run([Point])[0];
         Assertions.Close(expected, factored.Run([Point])[0], 1e-13, 1e-13 * expected.ToArray().Max(Math.Abs));
     }

@@ -13,7 +13,7 @@ internal sealed partial class FusedLoop
         public string Key { get; } = string.Join(",", atoms);
     }
 
-    /// <summary>A sum of terms in the atoms: the varying values that the loop computes as they are (calls, loads, values read more than once).</summary>
+    /// <summary>A sum of terms in the atoms: the varying values that the loop computes as they are (calls, loads, sums read more than once).</summary>
     private sealed class Polynomial
     {
         public Dictionary<string, Term> Terms { get; } = [];
@@ -29,8 +29,11 @@ internal sealed partial class FusedLoop
     /// additions: tⱼ' = a·(b·tⱼ) − c·(d·(b·tⱼ)) + …, with a, b, c, d the same for every direction j. Expanding each
     /// such chain into a polynomial in the atoms and factoring out the atom read least (tⱼ, its direction's own)
     /// gives tⱼ' = tⱼ·(a·b − c·d·b) + …, whose cofactor is one node shared by all directions: a multiplication per
-    /// direction instead of a chain. Each change is the distributive or associative law (results change by roundings).
-    /// Measured on the Gaussian Hessian: 290 → 260 vector operations per 8 pixels, the loop 10–15% faster.
+    /// direction instead of a chain. A product is seen through (its factors, not the product, are the atoms) and y·(1/y)
+    /// cancels, as the chain rule of a logarithm or a quotient multiplies by a value and by its reciprocal. Each change
+    /// is the distributive or associative law or that cancellation (results change by roundings; y·(1/y) is 1 even where
+    /// y is 0 or infinite, as for symbolic zeros). Measured on the Gaussian Hessian: 290 → 226 vector operations per
+    /// 8 pixels; in one process, alternating runs, the loop 13–18% faster than without.
     /// </summary>
     private void Factor()
     {
@@ -67,12 +70,15 @@ internal sealed partial class FusedLoop
         for (int i = 0; i < accumulations.Count; i++) accumulations[i] = accumulations[i] with { Node = map[accumulations[i].Node] };
         for (int i = 0; i < stores.Count; i++) stores[i] = stores[i] with { Node = map[stores[i].Node] };
 
-        // A value as an expression that reads it sees it: the polynomial of a node read once, else the node as an atom.
+        // A value as an expression that reads it sees it: the polynomial of a node read once or of a product, else the
+        // node as an atom (1/y as the atom ~y, so that y·(1/y) cancels).
         Polynomial View(int old) =>
-            expanded.TryGetValue(old, out var p) && !roots.Contains(old) && uses[old] < 2 ? p
-            : nodes[map[old]].Varies ? new Polynomial(new Term([map[old]], one)) : new Polynomial(new Term([], map[old]));
+            expanded.TryGetValue(old, out var p) && !roots.Contains(old) && (uses[old] < 2 || p.Terms.Count == 1) ? p
+            : nodes[map[old]].Varies ? new Polynomial(new Term([Atom(map[old])], one)) : new Polynomial(new Term([], map[old]));
 
-        int Reads(int node) => readsOfNew.TryGetValue(node, out int n) ? n : node < count ? uses[node] : 1;
+        int Atom(int node) => IsReciprocal(node, out int y) && nodes[y].Varies ? ~y : node;
+        int NodeOf(int atom) => atom >= 0 ? atom : Operation(Div, one, ~atom);
+        int Reads(int atom) => NodeOf(atom) is int node && readsOfNew.TryGetValue(node, out int n) ? n : node < count ? uses[node] : 1;
 
         Polynomial? Expand(LaneCode code, int[] args) => code switch
         {
@@ -95,8 +101,17 @@ internal sealed partial class FusedLoop
             var result = new Polynomial();
             foreach (var x in a.Terms.Values)
                 foreach (var y in b.Terms.Values)
-                    AddTerm(result, [.. x.Atoms.Concat(y.Atoms).Order()], Operation(Mul, x.Coefficient, y.Coefficient));
+                    AddTerm(result, Cancelled(x.Atoms, y.Atoms), Operation(Mul, x.Coefficient, y.Coefficient));
             return result;
+        }
+
+        // The atoms of a product: y and ~y cancel (y·(1/y) = 1 within a rounding where y is finite and not 0).
+        int[] Cancelled(int[] a, int[] b)
+        {
+            var atoms = a.Concat(b).ToList();
+            for (int i = atoms.Count - 1; i >= 0; i--)
+                if (i < atoms.Count && atoms.IndexOf(~atoms[i]) is int j && j >= 0) { atoms.RemoveAt(Math.Max(i, j)); atoms.RemoveAt(Math.Min(i, j)); }
+            return [.. atoms.Order()];
         }
 
         void AddTerm(Polynomial p, int[] atoms, int coefficient)
@@ -121,7 +136,7 @@ internal sealed partial class FusedLoop
                 if (at < 0) without.Terms[t.Key] = t;
                 else AddTerm(with, [.. t.Atoms[..at], .. t.Atoms[(at + 1)..]], t.Coefficient);
             }
-            int factored = Operation(Mul, atom, Built(with));
+            int factored = Operation(Mul, NodeOf(atom), Built(with));
             return without.Terms.Count == 0 ? factored : Operation(Add, factored, Built(without));
         }
 
@@ -130,7 +145,7 @@ internal sealed partial class FusedLoop
         {
             int product = -1;
             foreach (int a in t.Atoms.OrderByDescending(Reads).ThenBy(a => a))
-                product = product < 0 ? a : Operation(Mul, product, a);
+                product = product < 0 ? NodeOf(a) : Operation(Mul, product, NodeOf(a));
             return product < 0 ? t.Coefficient : Operation(Mul, t.Coefficient, product);
         }
     }

@@ -264,6 +264,13 @@ internal sealed partial class FusedLoop
 
     private bool IsOp(int node, Lane op) => nodes[node].Op?.Code == op.Code;
 
+    /// <summary>Whether a node is 1/y.</summary>
+    private bool IsReciprocal(int node, out int y)
+    {
+        y = nodes[node].Args.ElementAtOrDefault(1);
+        return IsOp(node, Div) && Is(nodes[node].Args[0], 1);
+    }
+
     /// <summary>
     /// Rewrites that make the loop cheaper: symbolic zeros and ones; a / b as a·(1/b), so that values sharing a
     /// denominator share one division (the slowest vector operation); negations moved outwards until they
@@ -290,6 +297,12 @@ internal sealed partial class FusedLoop
         LaneCode.Div when Is(x[1], 1) => x[0],
         LaneCode.Div when IsNeg(x[1], out int b) => Operation(Neg, Operation(Div, x[0], b)),
         LaneCode.Div when !Is(x[0], 1) => Operation(Mul, x[0], Operation(Div, Constant(1), x[1])),
+        // 1/(1/y) = y and 1/(u·(1/y)) = y/u, as the derivative of log(u/y) divides by u/y: a division saved each.
+        LaneCode.Div when symbolicZeros && IsReciprocal(x[1], out int y) => y,
+        LaneCode.Div when symbolicZeros && IsOp(x[1], Mul) && !nodes[nodes[x[1]].Args[0]].Varies && IsReciprocal(nodes[x[1]].Args[1], out int y) =>
+            Operation(Mul, Operation(Div, Constant(1), nodes[x[1]].Args[0]), y),
+        LaneCode.Div when symbolicZeros && IsOp(x[1], Mul) && !nodes[nodes[x[1]].Args[1]].Varies && IsReciprocal(nodes[x[1]].Args[0], out int y) =>
+            Operation(Mul, Operation(Div, Constant(1), nodes[x[1]].Args[1]), y),
         LaneCode.Neg when IsNeg(x[0], out int a) => a,
         LaneCode.Neg when IsOp(x[0], Sub) => Operation(Sub, nodes[x[0]].Args[1], nodes[x[0]].Args[0]),
         LaneCode.Neg when IsOp(x[0], Mul) && IsConstant(nodes[x[0]].Args[0], out double c) => Operation(Mul, Constant(-c), nodes[x[0]].Args[1]),
