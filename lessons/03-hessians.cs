@@ -127,6 +127,11 @@ Check.Close(Grad(g)(Array(1.0, 2.0)), new[] { 3.0 - 4, -2 - 6 * 32.0 }, 1e-12, w
 // * `JacFwd` of that pushes the $n$ basis vectors through the *gradient computation itself*: every
 //   tangent flows through the forward **and** the backward pass of `JacRev`. This works because the
 //   library's derivative rules are written with the same differentiable tensor operations.
+// * last, it keeps the entries on and below the diagonal (row: gradient component, column: tangent
+//   direction) and mirrors them above it. Forward over reverse computes the two triangles separately,
+//   and they differ in their last bits; the true Hessian is symmetric, so `Ad.Hessian` returns an
+//   exactly symmetric matrix (`jax.hessian` returns both triangles as computed). A compiled Hessian
+//   (`Ad.Jit`, lesson 04) then does not compute the mirrored triangle at all.
 //
 // Forward-over-reverse is usually the cheapest ordering (a scalar function: reverse mode for the
 // gradient, then $n$ tangents through it; [04](04-jacfwd-jacrev-timing.ipynb) times all four). All four

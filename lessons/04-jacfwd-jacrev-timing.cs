@@ -30,7 +30,7 @@ using static Adjoint.Ad;
 // | fwd∘fwd | `JacFwd(JacFwd(f))` | gradient by forward mode | forward |
 // | rev∘rev | `JacRev(JacRev(f))` | gradient by reverse mode | reverse |
 // | rev∘fwd | `JacRev(JacFwd(f))` | gradient by forward mode | reverse |
-// | fwd∘rev | `JacFwd(JacRev(f))` | gradient by reverse mode | forward (this is `Ad.Hessian`) |
+// | fwd∘rev | `JacFwd(JacRev(f))` | gradient by reverse mode | forward (`Ad.Hessian`, which then mirrors one triangle) |
 //
 // All four give the same matrix. They differ — by orders of magnitude — in how much work they do.
 // In this lesson we time them on the lecture's toy function, watch how the cost grows with the

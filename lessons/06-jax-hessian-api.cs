@@ -330,7 +330,7 @@ Console.WriteLine($"standard errors: mu ± {1 / Math.Sqrt(fisher["mu", "mu"]):F4
 //
 // | `jax.hessian` | `Ad.Hessian` | why it differs |
 // |---|---|---|
-// | `hessian(f)(x)` | `Hessian(f)(x)` | — (both are forward over reverse: `jacfwd(jacrev(f))`, `JacFwd(JacRev(f))`) |
+// | `hessian(f)(x)` | `Hessian(f)(x)` | both are forward over reverse (`jacfwd(jacrev(f))`, `JacFwd(JacRev(f))`); `Hessian` then mirrors its lower triangle, so its result is exactly symmetric (see [03](03-hessians.ipynb)) |
 // | `argnums=1`, `argnums=(0, 1)` | `argnums: 1`, `argnums: (0, 1)` | tuple of tuples in both; C# needs one overload per arity (up to 4 arguments) |
 // | `has_aux=True` → `(H, aux)` | `hasAux: true` → `(H, Aux)` | the function's type `(Tensor, TAux)` selects the overload |
 // | `holomorphic=True` | `holomorphic: true` with `ComplexTensor` | complex is a type here, not a dtype |

@@ -146,8 +146,10 @@ public static partial class Ad
         for (int i = 0; i < shapes.Length; i++)
         {
             int size = Shapes.Size(shapes[i]);
-            var lower = new Tensor(Shapes.Concat(shapes[i], shapes[i]), Enumerable.Range(0, size * size).Select(k => k / size >= k % size ? 1.0 : 0.0).ToArray());
-            result[i][i] = size == 1 ? blocks[i][i] : Np.Where(lower, blocks[i][i], Swapped(blocks[i][i], shapes[i], shapes[i]));
+            var lower = new double[size * size];
+            for (int p = 0; p < size; p++) lower.AsSpan(p * size, p + 1).Fill(1);
+            result[i][i] = size == 1 ? blocks[i][i]
+                : Np.Where(new Tensor(Shapes.Concat(shapes[i], shapes[i]), lower), blocks[i][i], Swapped(blocks[i][i], shapes[i], shapes[i]));
             for (int j = 0; j < i; j++)
                 (result[i][j], result[j][i]) = (blocks[i][j], Swapped(blocks[i][j], shapes[i], shapes[j]));
         }
