@@ -123,8 +123,8 @@ public static partial class Ad
     /// Hessian blocks [i][j] = ∂²f/∂x_i∂x_j, by forward mode over reverse mode, made exactly symmetric: the entries
     /// (p, q) with p ≥ q (p indexes the gradient, q the tangent direction) are computed, (q, p) is their mirror. The
     /// Hessian of a twice continuously differentiable function is symmetric; forward over reverse gives two triangles
-    /// that differ by rounding (jax.hessian returns both). Mirroring costs one select, and a compiled Hessian
-    /// (Ad.Jit) then skips the pixel sums of the triangle it does not read (<see cref="LiveElements"/>).
+    /// that differ by rounding (jax.hessian returns both). Mirroring is one copy (the primitive mirror_lower), and a
+    /// compiled Hessian (Ad.Jit) then skips the pixel sums of the triangle it does not read (<see cref="LiveElements"/>).
     /// </summary>
     internal static Tensor[][] HessianCore(Func<Tensor[], Tensor> f, Tensor[] args, int[] argnums)
     {
@@ -146,10 +146,7 @@ public static partial class Ad
         for (int i = 0; i < shapes.Length; i++)
         {
             int size = Shapes.Size(shapes[i]);
-            var lower = new double[size * size];
-            for (int p = 0; p < size; p++) lower.AsSpan(p * size, p + 1).Fill(1);
-            result[i][i] = size == 1 ? blocks[i][i]
-                : Np.Where(new Tensor(Shapes.Concat(shapes[i], shapes[i]), lower), blocks[i][i], Swapped(blocks[i][i], shapes[i], shapes[i]));
+            result[i][i] = size == 1 ? blocks[i][i] : Dispatch.Bind(new Primitives.MirrorP(size), blocks[i][i]);
             for (int j = 0; j < i; j++)
                 (result[i][j], result[j][i]) = (blocks[i][j], Swapped(blocks[i][j], shapes[i], shapes[j]));
         }

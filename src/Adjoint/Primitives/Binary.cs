@@ -145,8 +145,9 @@ internal sealed class WhereP : Primitive
 
     public override Tensor Eval(Tensor[] x, int[] outputShape)
     {
-        var read = x.Select(t => Kernels.Gather(t.Data, 0, Shapes.BroadcastStrides(t.shape, outputShape), outputShape)).ToArray();
-        var result = Kernels.NewArray(read[0].Length);
+        var read = x.Select(t => Shapes.Equal(t.shape, outputShape) ? t.Data // no broadcast: read it as it is
+            : Kernels.Gather(t.Data, 0, Shapes.BroadcastStrides(t.shape, outputShape), outputShape)).ToArray();
+        var result = Kernels.NewArray(Shapes.Size(outputShape));
         for (int i = 0; i < result.Length; i++) result[i] = read[0][i] != 0 ? read[1][i] : read[2][i];
         return new Tensor(outputShape, result);
     }

@@ -243,3 +243,54 @@ internal sealed class ConcatenateP(int axis, int rank) : Primitive
         return Dispatch.Bind(new SliceP(start, stop, Enumerable.Repeat(1, rank).ToArray()), ct);
     }
 }
+
+/// <summary>
+/// A symmetric matrix from the lower triangle of a square one (the trailing size × size elements, of however many
+/// trailing axes; leading axes are a batch): out[p, q] = x[max(p, q), min(p, q)]. <c>Ad.Hessian</c> applies it.
+/// Linear; its transpose adds the upper triangle's cotangent onto the lower one (<see cref="FoldP"/>).
+/// </summary>
+internal sealed class MirrorP(int size) : Primitive
+{
+    public override string Name => "mirror_lower";
+    internal override bool MovesElements => true;
+    public override Param[] Params => [Param.Integer("size", size)];
+
+    public override int[] OutputShape(int[][] s) => Shapes.Size(s[0]) % (size * size) == 0 ? s[0]
+        : throw new ShapeException($"mirror_lower: shape {Shapes.Format(s[0])} does not end with {size}×{size} elements.");
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape)
+    {
+        var result = (double[])x[0].Data.Clone();
+        for (int start = 0; start < result.Length; start += size * size)
+            for (int p = 0; p < size; p++)
+                for (int q = p + 1; q < size; q++) result[start + p * size + q] = result[start + q * size + p];
+        return new(outputShape, result);
+    }
+
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Dispatch.Bind(new FoldP(size), ct);
+}
+
+/// <summary>The transpose of <see cref="MirrorP"/>: out[p, q] = x[p, q] + x[q, p] below the diagonal, x[p, p] on it, 0 above.</summary>
+internal sealed class FoldP(int size) : Primitive
+{
+    public override string Name => "fold_upper";
+    public override Param[] Params => [Param.Integer("size", size)];
+    public override int[] OutputShape(int[][] s) => new MirrorP(size).OutputShape(s);
+
+    public override Tensor Eval(Tensor[] x, int[] outputShape)
+    {
+        var result = (double[])x[0].Data.Clone();
+        for (int start = 0; start < result.Length; start += size * size)
+            for (int p = 0; p < size; p++)
+                for (int q = p + 1; q < size; q++)
+                {
+                    result[start + q * size + p] += result[start + p * size + q];
+                    result[start + p * size + q] = 0;
+                }
+        return new(outputShape, result);
+    }
+
+    public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
+    public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Dispatch.Bind(new MirrorP(size), ct);
+}
