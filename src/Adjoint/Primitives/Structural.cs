@@ -269,6 +269,9 @@ internal sealed class MirrorP(int size) : Primitive
 
     public override Tensor? Jvp(int i, Tensor[] x, Tensor y, Tensor dx) => Dispatch.Bind(this, dx);
     public override Tensor? Vjp(int i, Tensor[] x, Tensor y, Tensor ct) => Dispatch.Bind(new FoldP(size), ct);
+
+    /// <summary>Only where there are no pixel axes (a whole program as one "pixel"): the trailing elements it mirrors would be pixels.</summary>
+    internal override Primitive? OnBlocks(BlockShapes map, int[][] inputs) => map.Spatial.Length == 0 ? this : null;
 }
 
 /// <summary>The transpose of <see cref="MirrorP"/>: out[p, q] = x[p, q] + x[q, p] below the diagonal, x[p, p] on it, 0 above.</summary>
