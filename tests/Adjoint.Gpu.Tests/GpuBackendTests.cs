@@ -156,6 +156,17 @@ public sealed class GpuBackendTests(CpuBackendFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public void ASumOverThePixelsShapedLikeThePixelsIsNotPerPixel()
+    {
+        // JacFwd of a sum over 3 elements: 3 tangent lanes summed over 3 "pixels" give shape (3,), the pixels' own
+        // shape. The differential test (seed 7, program 275) found the backend reading it back as one number.
+        static Tensor F(Tensor x) => Sum(Arctan(x));
+        var x = Array(-1.357, 0.56, -0.094);
+        Close(Jit(JacFwd(F))(x), gpu.Jit(JacFwd(F))(x));
+        Assert.Equal("pixels (3)", Adjoint.Execution.PixelProgram.Plan(MakeGraph(JacFwd(F))(x).Simplify()).ToString().Split('\n')[0].Replace(",", ""));
+    }
+
+    [Fact]
     public void MatrixProductsOverPixelsAreNotSupported()
     {
         var a = Uniform([4, 4], seed: 2);
