@@ -32,6 +32,13 @@ internal sealed record BinaryKernel(SpanSpanOp ArrayArray, SpanScalarOp ArraySca
 /// </summary>
 internal static class Kernels
 {
+    /// <summary>first, first + 1, …: element numbers, for finding where a primitive moves elements.</summary>
+    public static double[] Numbers(int count, int first = 0) => [.. Enumerable.Range(first, count).Select(i => (double)i)];
+
+    /// <summary>Numpy broadcasting from <paramref name="from"/> to <paramref name="to"/>: which element each output element reads.</summary>
+    public static int[] BroadcastSources(int[] from, int[] to) =>
+        [.. Gather(Numbers(Shapes.Size(from)), 0, Shapes.BroadcastStrides(from, to), to).Select(n => (int)n)];
+
     /// <summary>A result array: from the thread's <see cref="Arena"/> when one is active (compiled blocks), else fresh.</summary>
     public static double[] NewArray(int size)
     {

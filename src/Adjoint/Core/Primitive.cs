@@ -80,6 +80,19 @@ internal abstract class Primitive
     /// </summary>
     internal virtual bool MovesElements => false;
 
+    /// <summary>
+    /// For a primitive that moves elements (or its block form): where each output element comes from, the inputs'
+    /// elements numbered 1, 2, … across them in order; 0 where it adds a zero (a pad's). Found by evaluating it once
+    /// on those numbers.
+    /// </summary>
+    internal int[] ElementSources(int[][] inputs, int[] output)
+    {
+        var numbered = new Tensor[inputs.Length];
+        for (int i = 0, first = 1; i < inputs.Length; first += Shapes.Size(inputs[i++]))
+            numbered[i] = new Tensor(inputs[i], Kernels.Numbers(Shapes.Size(inputs[i]), first));
+        return [.. Eval(numbered, output).Data.Select(n => (int)n)];
+    }
+
     /// <summary>Whether the output has derivatives at all (false for comparisons).</summary>
     public virtual bool IsDifferentiable => true;
 

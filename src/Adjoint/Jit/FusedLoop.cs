@@ -189,19 +189,15 @@ internal sealed partial class FusedLoop
         if (single.Lane is { } op)
         {
             // Element-wise with numpy broadcasting over the lead axes: which input lane each output lane reads.
-            var maps = inShapes.Select(s => Kernels.Gather(LaneNumbers(Shapes.Size(s)), 0, Shapes.BroadcastStrides(s, outShape), outShape)).ToArray();
+            var maps = inShapes.Select(s => Kernels.BroadcastSources(s, outShape)).ToArray();
             int[] constant = op.Constant is { } c ? [Constant(c)] : [];
             return Enumerable.Range(0, Shapes.Size(outShape))
-                .Select(l => Operation(op, [.. inputs.Select((lanes, i) => lanes[(int)maps[i][l]]), .. constant])).ToArray();
+                .Select(l => Operation(op, [.. inputs.Select((lanes, i) => lanes[maps[i][l]]), .. constant])).ToArray();
         }
         if (single is Reduction r) return ReduceLanes(single, r is MaxP ? Max : Add, inputs[0], inShapes[0], outShape);
-        // Structural: run it on lane numbers (1-based; the zeros a pad adds stay 0).
+        // Structural: where each output lane comes from (the zeros a pad adds stay 0).
         var all = inputs.SelectMany(x => x).ToArray();
-        var numbered = new Tensor[inShapes.Length];
-        for (int i = 0, first = 1; i < inShapes.Length; first += Shapes.Size(inShapes[i++]))
-            numbered[i] = new Tensor(inShapes[i], LaneNumbers(Shapes.Size(inShapes[i]), first));
-        var moved = single.Eval(numbered, outShape).Data;
-        return moved.Select(n => n == 0 ? Constant(0) : all[(int)n - 1]).ToArray();
+        return single.ElementSources(inShapes, outShape).Select(n => n == 0 ? Constant(0) : all[n - 1]).ToArray();
     }
 
     /// <summary>A sum or max over lead axes: find each input lane's output lane with one-hot inputs, then combine in lane order.</summary>
@@ -219,7 +215,6 @@ internal sealed partial class FusedLoop
         return result;
     }
 
-    private static double[] LaneNumbers(int count, int first = 0) => Enumerable.Range(first, count).Select(i => (double)i).ToArray();
 
     private int Constant(double value) => Leaf(Kind.Constant, value, 0, 0, false);
 

@@ -39,33 +39,26 @@ internal static class LiveElements
         var wanted = Enumerable.Range(0, live.Length).Where(k => live[k]).ToArray();
         if (p.Lane is { } lane)
         {
-            var maps = shapes.Select(s => Kernels.Gather(Numbers(Shapes.Size(s)), 0, Shapes.BroadcastStrides(s, output), output)).ToArray();
+            var maps = shapes.Select(s => Kernels.BroadcastSources(s, output)).ToArray();
             var condition = lane.Code == LaneCode.Select ? inputs[0] as Tensor : null;
             foreach (int k in wanted)
                 for (int i = 0; i < inputs.Length; i++)
                 {
-                    bool chosen = condition is null || i == 0 || (condition.Data[(int)maps[0][k]] != 0) == (i == 1);
-                    if (chosen) yield return (i, (int)maps[i][k]);
+                    bool chosen = condition is null || i == 0 || (condition.Data[maps[0][k]] != 0) == (i == 1);
+                    if (chosen) yield return (i, maps[i][k]);
                 }
         }
         else if (p.MovesElements)
         {
-            // Element numbers 1, 2, … across the inputs in order; 0 is a zero that the primitive added (a pad).
-            var numbered = new Tensor[shapes.Length];
+            // Element numbers 1, 2, … across the inputs in order (0: a zero that the primitive added, a pad's).
             var owner = new List<(int Input, int Element)> { (-1, -1) };
-            for (int i = 0; i < shapes.Length; i++)
-            {
-                numbered[i] = new Tensor(shapes[i], Numbers(Shapes.Size(shapes[i]), owner.Count));
-                owner.AddRange(Enumerable.Range(0, Shapes.Size(shapes[i])).Select(m => (i, m)));
-            }
-            var moved = p.Eval(numbered, output).Data;
+            for (int i = 0; i < shapes.Length; i++) owner.AddRange(Enumerable.Range(0, Shapes.Size(shapes[i])).Select(m => (i, m)));
+            var sources = p.ElementSources(shapes, output);
             foreach (int k in wanted)
-                if (moved[k] != 0) yield return owner[(int)moved[k]];
+                if (sources[k] != 0) yield return owner[sources[k]];
         }
         else if (wanted.Length > 0)
             for (int i = 0; i < shapes.Length; i++)
                 for (int m = 0; m < Shapes.Size(shapes[i]); m++) yield return (i, m);
     }
-
-    private static double[] Numbers(int count, int first = 0) => Enumerable.Range(first, count).Select(i => (double)i).ToArray();
 }

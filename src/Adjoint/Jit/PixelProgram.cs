@@ -181,8 +181,7 @@ public sealed class PixelProgram
             {
                 Function = lane.Code,
                 Constant = lane.Constant,
-                Broadcast = ins.Select(i => Shapes.Equal(i.PixelShape, outShape) ? null
-                    : Kernels.Gather(Numbers(i.PixelCount), 0, Shapes.BroadcastStrides(i.PixelShape, outShape), outShape).Select(x => (int)x).ToArray()).ToArray(),
+                Broadcast = ins.Select(i => Shapes.Equal(i.PixelShape, outShape) ? null : Kernels.BroadcastSources(i.PixelShape, outShape)).ToArray(),
             };
         if (p is ReshapeP) return Step(PixelStepKind.Alias);
         if (p is Reduction r)
@@ -192,12 +191,9 @@ public sealed class PixelProgram
         // pixel's arrays holding element numbers, says where each output element comes from (0: a pad's zero).
         var perPixel = p.OnBlocks(onePixel, eq.Inputs.Select(PixelPlan.ShapeOf).ToArray())
             ?? throw new InvalidOperationException($"{p} has no per-pixel form, yet it was planned per pixel.");
-        int first = 1;
-        var numbered = ins.Select(i => { var t = new Tensor(i.PixelShape, Numbers(i.PixelCount, first)); first += i.PixelCount; return t; }).ToArray();
-        return new(eq, PixelPhase.PerPixel, PixelStepKind.Move, output, ins) { Sources = perPixel.Eval(numbered, outShape).Data.Select(x => (int)x).ToArray() };
+        return new(eq, PixelPhase.PerPixel, PixelStepKind.Move, output, ins) { Sources = perPixel.ElementSources([.. ins.Select(i => i.PixelShape)], outShape) };
     }
 
-    private static double[] Numbers(int count, int first = 0) => Enumerable.Range(first, count).Select(i => (double)i).ToArray();
 
     /// <summary>For a sum or max over some per-pixel axes: the output element of each input element.</summary>
     private static int[] Targets(Reduction r, int[] inShape)
