@@ -167,6 +167,18 @@ public sealed class GpuBackendTests(CpuBackendFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public void WorkAfterASumShapedLikeThePixelsRunsAfterThePixels()
+    {
+        // As above, and the summed lanes are then used (multiplied by the function's value): the plan knows that they
+        // come from a sum over the pixels, so they run after the pixels, and the 3 pixels stay pixels (this graph was
+        // planned as one "pixel" holding everything while a value's shape alone said whether it was per pixel).
+        static Tensor F(Tensor x) => Exp(Sum(Arctan(x)));
+        var x = Array(-1.357, 0.56, -0.094);
+        Close(JacFwd(F)(x), gpu.Jit(JacFwd(F))(x));
+        Assert.Equal("pixels (3)", Adjoint.Execution.PixelProgram.Plan(MakeGraph(JacFwd(F))(x).Simplify()).ToString().Split('\n')[0].Replace(",", ""));
+    }
+
+    [Fact]
     public void MatrixProductsOverPixelsAreNotSupported()
     {
         var a = Uniform([4, 4], seed: 2);

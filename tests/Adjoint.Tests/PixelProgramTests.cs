@@ -45,4 +45,21 @@ public class PixelProgramTests
         Assertions.Close(F(x), viaPlan(x), 1e-14);
         Assert.Throws<NotSupportedException>(() => PixelProgram.Plan(MakeGraph((Tensor m) => Sum(MatMul(m, m)))(Uniform([4, 4]))));
     }
+
+    [Fact]
+    public void ValuesComputedFromASumOverThePixelsAreNeverPerPixelWhateverTheirShape()
+    {
+        // JacFwd of a sum over 3 elements sums 3 tangent lanes over 3 "pixels": shape (3,), like the pixels; the
+        // epilogue then scales it by exp(sum). Both are one number per lane, computed after the pixels.
+        static Tensor F(Tensor x) => Exp(Sum(Arctan(x)));
+        var x = Array(-1.357, 0.56, -0.094);
+        var plan = PixelProgram.Plan(MakeGraph(JacFwd(F))(x).Simplify());
+        Assert.Equal([3], plan.Spatial);
+        var reductions = plan.Steps.Where(s => s.Kind == PixelStepKind.PixelReduce).ToArray();
+        Assert.Contains(reductions, s => s.Output.Shape.SequenceEqual([3]));
+        Assert.All(reductions, s => Assert.False(s.Output.IsSpatial));
+        Assert.All(plan.Steps.Where(s => s.Phase == PixelPhase.After), s => Assert.False(s.Output.IsSpatial));
+        Assert.Contains(plan.Steps, s => s.Phase == PixelPhase.After);
+        Assert.All(plan.Outputs, v => Assert.False(v.IsSpatial));
+    }
 }

@@ -47,11 +47,14 @@ internal sealed class BlockedProgram
     {
         (this.graph, spatial, phases, this.blockLength) = (graph, plan.Spatial, plan.Phases, blockLength);
         pixels = Shapes.Size(spatial);
-        spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(v => plan.OnePixel.IsSpatial(v.Shape)).Distinct().ToArray();
-        var inBlocks = Enumerable.Range(0, phases.Length).Where(e => phases[e] is Phase.Body or Phase.Reduction).ToArray();
-        var read = LiveElements.OfReductions(graph, phases);
-        fused = compileLoop ? FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction ? read[graph.Equations[e].Output] : null,
-            spatialOutputs, use512, symbolicZeros, factor) : null;
+        spatialOutputs = graph.Outputs.OfType<Graph.Variable>().Where(plan.IsPerPixel).Distinct().ToArray();
+        if (compileLoop)
+        {
+            var inBlocks = Enumerable.Range(0, phases.Length).Where(e => phases[e] is Phase.Body or Phase.Reduction).ToArray();
+            var read = LiveElements.OfReductions(graph, phases);
+            fused = FusedLoop.TryCompile(graph, spatial, inBlocks, e => phases[e] == Phase.Reduction ? read[graph.Equations[e].Output] : null,
+                spatialOutputs, use512, symbolicZeros, factor);
+        }
         compiledBlockLength = Math.Min(CompiledBlockPixels, pixels);
     }
 

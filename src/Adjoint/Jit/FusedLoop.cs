@@ -44,9 +44,9 @@ internal sealed partial class FusedLoop
     private sealed record Node(Kind Kind, double Value, int Slot, int Offset, Lane? Op, int[] Args, bool Varies);
 
     /// <summary>Pixel sums/maxes: output lane <see cref="Lane"/> of reduction <see cref="Reduction"/> accumulates node <see cref="Node"/> (subtracts it when <see cref="Negated"/>).</summary>
-    private readonly record struct Accumulation(int Reduction, int Lane, int Node, bool IsMax, bool Negated = false);
+    private sealed record Accumulation(int Reduction, int Lane, int Node, bool IsMax, bool Negated = false);
 
-    private readonly record struct Store(int Output, int Lane, int Node);
+    private sealed record Store(int Output, int Lane, int Node);
 
     private delegate void Kernel(double[][] images, double[] uniforms, double[][] outputs, double[] sums, double[][] scratch, int start, int count);
 

@@ -23,7 +23,21 @@ internal sealed class PixelPlan
     public BlockShapes OnePixel { get; }
     public Phase[] Phases { get; }
 
-    private PixelPlan(int[] spatial, BlockShapes onePixel, Phase[] phases) => (Spatial, OnePixel, Phases) = (spatial, onePixel, phases);
+    /// <summary>The results of the pixel reductions and everything computed from them (the epilogue's values).</summary>
+    private readonly HashSet<Graph.Variable> afterPixels;
+
+    private PixelPlan(int[] spatial, BlockShapes onePixel, Phase[] phases, HashSet<Graph.Variable> afterPixels) =>
+        (Spatial, OnePixel, Phases, this.afterPixels) = (spatial, onePixel, phases, afterPixels);
+
+    /// <summary>Whether a value is computed from the pixel reductions: never a per-pixel value, whatever its shape.</summary>
+    public bool IsAfterPixels(object atom) => atom is Graph.Variable v && afterPixels.Contains(v);
+
+    /// <summary>
+    /// Whether a value holds one small array per pixel: its shape ends with the pixel axes and it is not computed from
+    /// a pixel reduction (JacFwd of a sum over 3 elements sums 3 tangent lanes over 3 "pixels": shape (3,), one number
+    /// per lane, not per pixel).
+    /// </summary>
+    public bool IsPerPixel(object atom) => !IsAfterPixels(atom) && OnePixel.IsSpatial(ShapeOf(atom));
 
     public static int[] ShapeOf(object atom) => atom is Graph.Variable v ? v.Shape : ((Tensor)atom).shape;
 
@@ -38,8 +52,10 @@ internal sealed class PixelPlan
         {
             var eq = graph.Equations[e];
             var shapes = eq.Inputs.Select(ShapeOf).ToArray();
-            bool late = eq.Inputs.OfType<Graph.Variable>().Any(afterReduction.Contains);
-            if (!shapes.Any(onePixel.IsSpatial) && !onePixel.IsSpatial(eq.Output.Shape))
+            bool IsLate(object atom) => atom is Graph.Variable v && afterReduction.Contains(v);
+            bool late = eq.Inputs.Any(IsLate);
+            bool readsPixels = eq.Inputs.Any(a => !IsLate(a) && onePixel.IsSpatial(ShapeOf(a)));
+            if (!readsPixels && (late || !onePixel.IsSpatial(eq.Output.Shape)))
             {
                 phases[e] = late ? Phase.Epilogue : Phase.Prologue;
                 if (late) afterReduction.Add(eq.Output);
@@ -64,7 +80,7 @@ internal sealed class PixelPlan
             }
             phases[e] = Phase.Body;
         }
-        return new PixelPlan(spatial, onePixel, phases);
+        return new PixelPlan(spatial, onePixel, phases, afterReduction);
     }
 
     /// <summary>A sum or max over exactly the spatial axes (and S is not empty).</summary>

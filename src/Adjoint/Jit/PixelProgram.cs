@@ -115,16 +115,11 @@ public sealed class PixelProgram
         this.graph = graph;
         Spatial = plan.Spatial;
         var values = new Dictionary<object, PixelValue>(ReferenceEqualityComparer.Instance);
-        // A sum over the pixels is never spatial, even where its shape ends like the pixels' (a sum over pixels (3,)
-        // of 3 tangent lanes has shape (3,)).
-        var reduced = graph.Equations.Where((_, e) => plan.Phases[e] == PixelPlan.Phase.Reduction).Select(eq => (object)eq.Output)
-            .ToHashSet(ReferenceEqualityComparer.Instance);
         PixelValue ValueOf(object atom)
         {
             if (values.TryGetValue(atom, out var known)) return known;
             var shape = PixelPlan.ShapeOf(atom);
-            bool isReduced = reduced.Contains(atom), spatial = !isReduced && plan.OnePixel.IsSpatial(shape);
-            return values[atom] = new PixelValue(values.Count, shape, spatial, isReduced ? shape : plan.OnePixel.Map(shape),
+            return values[atom] = new PixelValue(values.Count, shape, plan.IsPerPixel(atom), plan.IsAfterPixels(atom) ? shape : plan.OnePixel.Map(shape),
                 atom is Graph.Variable v ? Array.IndexOf(graph.Inputs, v) : -1, atom as Tensor);
         }
         Inputs = graph.Inputs.Select(ValueOf).ToArray();
