@@ -91,6 +91,27 @@ public class SimdMathTests
     }
 
     [Fact]
+    public void Hypot_takes_its_short_path_where_no_element_needs_scaling_and_it_gives_the_same_bits()
+    {
+        // Vectors whose elements all lie in [2⁻⁵⁰⁰, 2⁵⁰⁰] skip the scaling. Each element must come out the same as in a
+        // vector that takes the scaled path (forced here by a 0 and a 1e300 in the other elements).
+        var magnitude = Gen.Select(Gen.Double[-1, 1], Gen.Int[-140, 140], (m, e) => (Math.Abs(m) < 1e-9 ? 1 : m) * Math.Pow(10, e));
+        Gen.Select(magnitude.Array[8], magnitude.Array[8], (a, b) => (a, b)).Sample(t =>
+        {
+            CheckBothWidths(t.a, t.b, SimdMath.Hypot, SimdMath.Hypot, double.Hypot, 1);
+            var fast = SimdMath.Hypot(Vector512.Create(t.a), Vector512.Create(t.b));
+            for (int i = 0; i < 8; i++)
+            {
+                var a = new double[8]; var b = new double[8];
+                (a[i], b[i]) = (t.a[i], t.b[i]);
+                a[(i + 1) % 8] = 1e300; // b stays 0 elsewhere: both force the scaled path
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fast[i]),
+                    BitConverter.DoubleToInt64Bits(SimdMath.Hypot(Vector512.Create(a), Vector512.Create(b))[i]));
+            }
+        }, iter: 2_000);
+    }
+
+    [Fact]
     public void Hypot_gets_infinities_NaN_and_zeros_right()
     {
         // ∞ beats NaN (IEEE 754 hypot), NaN otherwise propagates, hypot(±0, ±0) = 0, no overflow near double.MaxValue.

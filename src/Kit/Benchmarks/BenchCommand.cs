@@ -56,6 +56,9 @@ public static class BenchCommand
         {
             ("hand", n, () => HandHessian.Fused(data, Point).Hessian, repeats),
             ("jit", n, () => jitHessian(p), repeats),
+            // A new Jit every call: tracing, simplifying, compiling and one run each time, with the process already warm
+            // (what a second jitted function costs; `jit`'s first call adds the process's one-time start-up).
+            ("jit-new", n, () => Jit(Hessian(likelihood.Nll))(p), Math.Max(3, repeats / 3)),
             ("eager", n, () => Hessian(likelihood.Nll)(p), Math.Max(1, repeats / 5)),
             ("fd-central", n, () => FiniteDifferences.Hessian(JitValue, Point), Math.Max(1, repeats / 5)),
             ("fd-numdifftools", n, () => FiniteDifferences.NumdifftoolsHessian(JitValue, Point), 1),
