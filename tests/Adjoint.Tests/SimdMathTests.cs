@@ -176,4 +176,20 @@ public class SimdMathTests
         Assert.NotEmpty(methods);
         Assert.All(methods, m => Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveOptimization), m.ToString()));
     }
+    [Fact]
+    public void Its_numbers_are_constants_with_the_values_they_name()
+    {
+        // Compiled optimised once, at the first call (see above), these functions must not read static readonly fields:
+        // when the class is not yet initialised at that moment they stay memory reads for good (a process whose first
+        // call came from Jit's loop ran it 15-25% slower). Constants instead, checked against what they stand for.
+        var fields = typeof(SimdMath).GetFields(BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static);
+        Assert.DoesNotContain(fields, f => f.IsInitOnly);
+        double Constant(string name) => (double)fields.Single(f => f.Name == name).GetRawConstantValue()!;
+        Assert.Equal(Math.ScaleB(1.0, 500), Constant("TwoTo500"));
+        Assert.Equal(Math.ScaleB(1.0, 600), Constant("TwoTo600"));
+        Assert.Equal(Math.ScaleB(1.0, 54), Constant("TwoTo54"));
+        Assert.Equal(BitConverter.DoubleToUInt64Bits(Constant("RoundingShift")), (ulong)fields.Single(f => f.Name == "RoundingShiftBits").GetRawConstantValue()!);
+        for (int n = 2; n <= 13; n++)
+            Assert.Equal(1.0 / Enumerable.Range(1, n).Aggregate(1.0, (f, m) => f * m), Constant($"F{n}"));
+    }
 }
