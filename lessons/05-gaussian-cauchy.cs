@@ -370,8 +370,9 @@ if (!blogScale)
 // ## How fast is an exact Hessian? A timing table like the blog's
 //
 // The blog post timed one 6 × 6 Hessian of this NLL at *n* = 3000 by several routes. We time the same
-// routes at *n* = 300 (`nTiming`; with `blogScale` the blog's 3000), median of a few calls after a warm-up
-// call that also does `Jit`'s one-off tracing and compilation. Why not at *n* = 100? `Ad.Jit` runs a
+// routes at *n* = 300 (`nTiming`; with `blogScale` the blog's 3000), median of a few calls after half a
+// second of warm-up calls (the first does `Jit`'s one-off tracing and compilation; .NET also optimises a
+// method fully only after it has run a while). Why not at *n* = 100? `Ad.Jit` runs a
 // graph block by block over the pixels only for images of at least 16 384 pixels; a smaller one runs
 // operation by operation and gains little. The NLL timed is `Course.GaussLikelihood` — this lesson's NLL
 // packaged in the course library (the cell checks it equals `nll`) — on a new observation of that size:
@@ -401,10 +402,13 @@ var pT = Array(pHat);
 Check.Close(new GaussLikelihood(sim).Nll(pT).Item, nll(pT).Item, 1e-9, "Course.GaussLikelihood vs this lesson's NLL");
 Func<Tensor, Tensor> nllT = new GaussLikelihood(simT).Nll;                 // the same NLL, on the timing image
 var hessianT = Hessian(nllT);
-double MedianMs(Action action, int calls, int warmup = 1)
+double MedianMs(Action action, int calls, bool warmUp = true)
 {
     GC.Collect();
-    return Timeit.Run(action, repeat: calls, loops: 1, warmup: warmup).MedianMs;   // warm-up call(s), then `calls` timed calls
+    // Warm up for half a second first: .NET optimises a method fully only after it has run a while (tiered
+    // compilation); the hand-written pass's vector exp and log start unoptimised, several times slower.
+    if (warmUp) Timeit.AutoLoops(action, minSeconds: 0.5);
+    return Timeit.Run(action, repeat: calls, loops: 1, warmup: 0).MedianMs;       // then `calls` timed calls
 }
 var jitHessian = Jit(Hessian(nllT));               // traced and compiled on its first call
 var jitNll = Jit(nllT);
@@ -422,7 +426,7 @@ void Measure(string method, string work, Func<double[,]> hessianAtOptimum, int c
     bool estimate = evaluations * evaluationMs > 20_000;   // at the blog's n: estimate from one evaluation
     double[,] result = null;
     // A finite-difference Hessian is a thousand evaluations: its first ones are warm-up enough.
-    double ms = estimate ? evaluations * evaluationMs : MedianMs(() => result = hessianAtOptimum(), calls, warmup: evaluations > 0 ? 0 : 1);
+    double ms = estimate ? evaluations * evaluationMs : MedianMs(() => result = hessianAtOptimum(), calls, warmUp: evaluations == 0);
     rows.Add((method, work, ms, estimate, result is null ? double.NaN : RelError(result)));
 }
 Measure("AD eager: Hessian(nll)", "1 fwd-over-rev pass", () => hessianT(pT).ToArray2D(), 5);
@@ -463,12 +467,14 @@ Console.WriteLine($"remaining gap to the hand-written fused pass (Jit / hand): {
 //   for the NLL evaluations of finite differences alike. The two gains multiply (third line), which is
 //   how the blog got from hours to seconds.
 // * **The remaining gap** (last line). The hand-written pass visits each pixel once, keeps the sums it
-//   needs in registers and uses derivative formulas simplified by hand. The compiled program does the
-//   same kind of thing — one SIMD loop over the pixels — but with the arithmetic of forward-over-reverse:
-//   six tangent directions through the whole reverse pass (about five times the hand pass's work per
-//   pixel), plus a fixed cost per call that matters at this small image. At the blog's size
-//   (`kit bench gauss --n 3000`, this 2-core machine) it measured about 1.7× the hand pass: ≈ 46 ms per
-//   exact Hessian of a 9-million-pixel likelihood, against 1.6 s for JAX on the blog's CPU.
+//   needs in registers and uses derivative formulas simplified by hand (it never takes `Hypot`'s square
+//   root, for one: dx² + dy² is the same number). The compiled program does the same kind of thing — one
+//   SIMD loop over the pixels — with the arithmetic of forward-over-reverse, trimmed: only the Hessian's
+//   lower triangle, and the six tangent directions' common factors computed once; still about three times
+//   the hand pass's operations per pixel. Here the two come out close; at the blog's size
+//   (`kit bench gauss --n 3000`, this 2-core machine) the compiled Hessian measured 1.0–1.5× the hand
+//   pass from run to run: 30–45 ms per exact Hessian of a 9-million-pixel likelihood, against 1.6 s for
+//   JAX on the blog's CPU.
 
 // The pattern, checked with generous margins: exact AD beats numdifftools-style finite differences
 // by a wide margin with either execution, compilation speeds AD up, and the hand-fused pass beats eager AD.
@@ -576,8 +582,7 @@ gpu.Dispose();                                   // frees the device memory; cal
 // * Exact AD Hessians beat careful finite differences with either execution, and are exact (the gain
 //   from AD); `Jit(Hessian(nll))` traces, simplifies and fuses the same program and runs it much
 //   faster than eager mode (the gain from fusion and compilation). Hand-written fused code is
-//   still ahead — by about 1.7× at the blog's size (`kit bench gauss --n 3000`), more at this
-//   notebook's small images.
+//   still ahead, though not by much: 1.0–1.5× at the blog's size (`kit bench gauss --n 3000`).
 //
 // The exercise `exercises/05-gaussian-cauchy-exercise.ipynb` asks you to write the Cauchy NLL and the standard
 // errors yourself.
