@@ -220,6 +220,18 @@ public class BlockedJitTests
     }
 
     [Fact]
+    public void AnImageMadeFromAFullSumIsComputedAfterTheBlocks()
+    {
+        // The second output has the pixels' shape but is made from the sum over them: it runs once, after the blocks
+        // (before, a value was taken for per-pixel from its shape alone, and such a graph was not blocked at all).
+        Func<Tensor, (Tensor, Tensor)> f = p => (Sum(Model.Model(p)), BroadcastTo(2 * Sum(Model.Model(p)), 150, 150));
+        Assert.StartsWith("block by block", Capture(a => { var (sum, image) = f(a[0]); return [sum, image]; }, [Point]).Simplify().ExecutionPlan());
+        var (sum, image) = Jit(f)(Point);
+        Assertions.Close(Sum(Model.Model(Point)), sum, 1e-13, 0);
+        Assertions.Close(BroadcastTo(2 * Sum(Model.Model(Point)), 150, 150), image, 1e-13, 0);
+    }
+
+    [Fact]
     public void APixelDependingOnAFullSumIsNotBlocked()
     {
         Tensor Normalised(Tensor p) => Sum(Pow(Model.Grid[0] * p[0] / Sum(Model.Grid[0] * p[0]), 2));
