@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -226,6 +227,7 @@ internal static class Kernels
     }
 
     /// <summary>The 4×4 block at <paramref name="from"/> (rows <paramref name="cols"/> apart) into <paramref name="to"/> (rows <paramref name="rows"/> apart), transposed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose4x4(ref double from, int cols, ref double to, int rows)
     {
         var r0 = Vector256.LoadUnsafe(ref from);

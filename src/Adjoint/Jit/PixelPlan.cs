@@ -12,8 +12,9 @@ namespace Adjoint;
 /// 1s: the same for every pixel) or neither. An equation that touches spatial values runs in the body when
 /// its output is spatial, every operand is spatial or flat, and its primitive has a block form
 /// (<see cref="Primitive.OnBlocks"/>): element-wise, or structural over the leading axes only. A sum or max
-/// over exactly S is a pixel reduction. Nothing may use the pixels after a reduction over them (that would
-/// need a second pass over the data).
+/// over exactly S is a pixel reduction. Its result, and everything computed from it, comes after the pixels,
+/// whatever its shape (see <see cref="IsPerPixel"/>). Nothing may use the pixels after a reduction over them (that
+/// would need a second pass over the data).
 /// </remarks>
 internal sealed class PixelPlan
 {
