@@ -156,8 +156,8 @@ display(graph.Simplify());
 //
 // One timing says little about *why*. Let us time each ordering for *n* = 16 … 192 and plot time
 // against *n* on log–log axes, where a cost ∝ *n*ᵏ is a straight line of slope *k*. Each point is the
-// median of three short runs, and the printed slope is a least-squares fit of log(time) against
-// log(n) over the whole range.
+// median of five short runs, after half a second of warm-up at that size, and the printed slope is a
+// least-squares fit of log(time) against log(n) over the whole range.
 
 int[] sizes = [16, 32, 64, 128, 192];   // fwd∘fwd at 256 alone would take ~10 s
 var scaling = new List<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)>();
@@ -169,9 +169,12 @@ foreach (var (name, hessian) in orderings)
     {
         var xs = Uniform([size], seed: 1);
         GC.Collect();
-        var once = Timeit.Run(() => hessian(xs), repeat: 1, loops: 1);            // warm-up + an estimate
+        // Warm up for half a second at each size: the first calls of a new size are slower (buffers, the JIT's tiers).
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        do hessian(xs); while (warm.Elapsed.TotalSeconds < 0.5);
+        var once = Timeit.Run(() => hessian(xs), repeat: 1, loops: 1, warmup: 0);  // an estimate
         int loops = Math.Max(1, (int)(0.01 / once.Mean));                          // about 10 ms per run
-        ms.Add(Timeit.Run(() => hessian(xs), repeat: 3, loops: loops, warmup: 0).MedianMs);
+        ms.Add(Timeit.Run(() => hessian(xs), repeat: 5, loops: loops, warmup: 0).MedianMs);
     }
     scaling.Add((name, sizes.Select(s => (double)s).ToArray(), ms));
     // Least-squares slope of log(time) against log(n): the exponent k in time ∝ nᵏ.
@@ -196,9 +199,10 @@ display(Charts.LogLog(scaling, "Hessian of the toy function: time against n (eag
 //   tangents: *n*² times the work of f, in *n × n* (fwd∘fwd: *n × n × n*) intermediates that soon no longer
 //   fit in the caches, so their lines climb steeply once they leave the flat region, and their fitted
 //   slopes can exceed 3;
-// * each point is the median of three short runs on a shared machine: one point can be off by a large
-//   factor — a line that drops from one *n* to the next is such a point, not a property of the method
-//   (compare the lines with the table at *n* = 200).
+// * each point is the median of five short runs on a shared machine, and the inner-forward orderings
+//   allocate hundreds of megabytes per call, so the garbage collector's share comes and goes: one point
+//   can be off by a large factor — a line that drops from one *n* to the next is such a point, not a
+//   property of the method (compare the lines with the table at *n* = 200).
 //
 // So the two pairs separate clearly — by orders of magnitude at the largest *n* — while the exponents
 // are an asymptotic statement, not a fit to five noisy points. The `Jit` row follows the fwd∘rev line at a
