@@ -121,8 +121,11 @@ internal static class SimdMath
         var clamped = TOps.Min(TOps.Max(x, TOps.Splat(-746.0)), TOps.Splat(710.0));
         var k = TOps.Subtract(TOps.MultiplyAdd(clamped, TOps.Splat(Log2E), TOps.Splat(RoundingShift)), TOps.Splat(RoundingShift));
         var r = TOps.MultiplyAdd(k, TOps.Splat(-Ln2Low), TOps.MultiplyAdd(k, TOps.Splat(-Ln2High), clamped));
+        // Horner's scheme from 1/13! down to 1/2!, written out (a loop over an array would stay a loop).
         [MethodImpl(MethodImplOptions.AggressiveInlining)] static TV Step(TV q, TV r, double c) => TOps.MultiplyAdd(q, r, TOps.Splat(c));
-        var q = Step(Step(Step(Step(Step(Step(Step(Step(Step(Step(Step(TOps.Splat(F13), r, F12), r, F11), r, F10), r, F9), r, F8), r, F7), r, F6), r, F5), r, F4), r, F3), r, F2);
+        var q = Step(TOps.Splat(F13), r, F12);
+        q = Step(q, r, F11); q = Step(q, r, F10); q = Step(q, r, F9); q = Step(q, r, F8); q = Step(q, r, F7);
+        q = Step(q, r, F6); q = Step(q, r, F5); q = Step(q, r, F4); q = Step(q, r, F3); q = Step(q, r, F2);
         // 1 + r rounded to s, and what the rounding lost (exact, since 1 ≥ |r|), so that the sum rounds only once.
         var s = TOps.Add(TOps.Splat(1.0), r);
         var lost = TOps.Add(TOps.Subtract(TOps.Splat(1.0), s), r);

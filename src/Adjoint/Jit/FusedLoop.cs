@@ -215,7 +215,6 @@ internal sealed partial class FusedLoop
         return result;
     }
 
-
     private int Constant(double value) => Leaf(Kind.Constant, value, 0, 0, false);
 
     private int Leaf(Kind kind, double value, int slot, int offset, bool varies) =>

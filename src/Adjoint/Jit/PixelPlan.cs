@@ -31,7 +31,9 @@ internal sealed class PixelPlan
         (Spatial, OnePixel, Phases, this.afterPixels) = (spatial, onePixel, phases, afterPixels);
 
     /// <summary>Whether a value is computed from the pixel reductions: never a per-pixel value, whatever its shape.</summary>
-    public bool IsAfterPixels(object atom) => atom is Graph.Variable v && afterPixels.Contains(v);
+    public bool IsAfterPixels(object atom) => IsIn(afterPixels, atom);
+
+    private static bool IsIn(HashSet<Graph.Variable> values, object atom) => atom is Graph.Variable v && values.Contains(v);
 
     /// <summary>
     /// Whether a value holds one small array per pixel: its shape ends with the pixel axes and it is not computed from
@@ -53,9 +55,8 @@ internal sealed class PixelPlan
         {
             var eq = graph.Equations[e];
             var shapes = eq.Inputs.Select(ShapeOf).ToArray();
-            bool IsLate(object atom) => atom is Graph.Variable v && afterReduction.Contains(v);
-            bool late = eq.Inputs.Any(IsLate);
-            bool readsPixels = eq.Inputs.Any(a => !IsLate(a) && onePixel.IsSpatial(ShapeOf(a)));
+            bool late = eq.Inputs.Any(a => IsIn(afterReduction, a));
+            bool readsPixels = eq.Inputs.Any(a => !IsIn(afterReduction, a) && onePixel.IsSpatial(ShapeOf(a)));
             if (!readsPixels && (late || !onePixel.IsSpatial(eq.Output.Shape)))
             {
                 phases[e] = late ? Phase.Epilogue : Phase.Prologue;

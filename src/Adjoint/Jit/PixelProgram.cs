@@ -189,7 +189,6 @@ public sealed class PixelProgram
         return new(eq, PixelPhase.PerPixel, PixelStepKind.Move, output, ins) { Sources = perPixel.ElementSources([.. ins.Select(i => i.PixelShape)], outShape) };
     }
 
-
     /// <summary>For a sum or max over some per-pixel axes: the output element of each input element.</summary>
     private static int[] Targets(Reduction r, int[] inShape)
     {
