@@ -45,7 +45,8 @@ public static partial class Np
     /// <summary>The n×n identity matrix.</summary>
     public static Tensor Eye(int n)
     {
-        var data = new double[n * n];
+        if (n < 0) throw new ShapeException($"Eye: negative size {n}.");
+        var data = new double[Shapes.Size([n, n])];
         for (int i = 0; i < n; i++) data[i * n + i] = 1;
         return new([n, n], data);
     }

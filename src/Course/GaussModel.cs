@@ -42,7 +42,7 @@ public sealed class GaussModel
     /// <summary>Wraps an observed n×n image (row-major) with the Cauchy scale <paramref name="gamma"/>.</summary>
     public GaussModel(double[] observation, int n, double gamma = 0.5)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 2);
+        CheckSide(n);
         if (observation.Length != n * n) throw new ArgumentException($"expected {n * n} pixels, got {observation.Length}", nameof(observation));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(gamma);
         N = n;
@@ -90,6 +90,7 @@ public sealed class GaussModel
     /// <summary>The model image m(p) on the n×n grid, row-major.</summary>
     public static double[] Image(int n, IReadOnlyList<double> p)
     {
+        CheckSide(n);
         var lin = Linspace(-2.0, 2.0, n);
         var image = new double[n * n];
         for (int i = 0; i < n; i++)
@@ -232,6 +233,16 @@ public sealed class GaussModel
         var r = new double[values.Length];
         for (int k = 0; k < r.Length; k++) r[k] = values[k] - shift;
         return r;
+    }
+
+    /// <summary>The largest image side: n² pixels must fit in one array.</summary>
+    public static readonly int MaxSide = (int)Math.Sqrt(Array.MaxLength);
+
+    private static void CheckSide(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 2);
+        if (n > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"An n×n image holds n² pixels in one array: n can be at most {MaxSide:N0}.");
     }
 
     internal static void CheckParameters(IReadOnlyList<double> p)

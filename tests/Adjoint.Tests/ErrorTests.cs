@@ -36,6 +36,24 @@ public class ErrorTests
     }
 
     [Fact]
+    public void AShapeWithMoreElementsThanAnArrayHoldsIsRefusedNotWrappedAround()
+    {
+        // 65536² = 2³² wraps to 0 in an int, 100000² to 1 410 065 408: both used to make a tensor of the wrong size.
+        var e = Assert.Throws<ShapeException>(() => Zeros(65536, 65536));
+        Assert.Contains("(65536, 65536)", e.Message);
+        Assert.Contains("4,294,967,296 elements", e.Message);
+        Assert.Throws<ShapeException>(() => Ones(100_000, 100_000));
+        Assert.Throws<ShapeException>(() => Zeros(46341, 46341)); // just over Array.MaxLength
+        Assert.Throws<ShapeException>(() => BroadcastTo(Array([1.0]), [65536, 65536]));
+        Assert.Throws<ShapeException>(() => Uniform([65536, 65536], seed: 1));
+        Assert.Throws<ShapeException>(() => Eye(70_000));
+        Assert.Throws<ShapeException>(() => Arange(6).Reshape(65536, 65536));
+        // Zero elements are zero elements, however large the other axes.
+        Assert.Equal([0, 100_000, 100_000], Zeros(0, 100_000, 100_000).Shape);
+        Assert.Equal(0, Zeros(100_000, 100_000, 0).Size);
+    }
+
+    [Fact]
     public void ImpossibleReshapeNamesBothShapes()
     {
         var e = Assert.Throws<ShapeException>(() => Arange(6).Reshape(4, 2));

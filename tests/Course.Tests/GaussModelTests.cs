@@ -29,6 +29,16 @@ public class GaussModelTests
     }
 
     [Fact]
+    public void An_image_side_whose_square_overflows_an_array_is_refused_with_the_limit()
+    {
+        // 100 000² wraps around in an int; it used to fail with an IndexOutOfRangeException deep in Image.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => GaussModel.Simulate(100_000));
+        Assert.Contains("46,340", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussModel.Image(GaussModel.MaxSide + 1, GaussModel.TrueParameters));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussModel.Simulate(1));
+    }
+
+    [Fact]
     public void Model_follows_the_formula_at_a_point()
     {
         var p = new[] { 0.1, 0.2, 1.5, 0.7, 0.3, -0.2 };

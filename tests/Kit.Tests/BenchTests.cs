@@ -9,13 +9,56 @@ namespace Kit.Tests;
 public sealed class BenchTests
 {
     [Fact]
-    public void The_eager_gauss_Hessian_is_skipped_where_its_estimated_memory_would_not_fit()
+    public void A_method_is_skipped_where_its_memory_scaled_from_a_small_run_would_not_fit()
     {
-        // At 100 000 × 100 000 pixels the estimate (from a measured 200 × 200 run) is far over 8 GiB: skipped, not run.
-        Assert.False(BenchCommand.FitsInMemory(100_000));
-        // At the probe's own size it is simply run.
-        Assert.True(BenchCommand.FitsInMemory(200));
+        // n² doubles: 320 KB measured at the probe's size; 160 GB estimated at 100 000 (with the margin for garbage), 16 MB at 1 000.
+        static Func<object> Square(int size) => () => new double[size * size];
+        Assert.False(BenchCommand.FitsInMemory("square", 100_000, growth: 2, Square));
+        Assert.True(BenchCommand.FitsInMemory("square", 1_000, growth: 2, Square));
+        // n doubles grow too slowly to matter at 100 000; bounded methods and small sizes are not probed at all.
+        Assert.True(BenchCommand.FitsInMemory("line", 100_000, growth: 1, size => () => new double[size]));
+        Assert.True(BenchCommand.FitsInMemory("bounded", 100_000, growth: 0, _ => throw new InvalidOperationException("probed")));
+        Assert.True(BenchCommand.FitsInMemory("small", BenchCommand.ProbeSize, growth: 3, _ => throw new InvalidOperationException("probed")));
     }
+
+    [Fact]
+    public void The_eager_gauss_Hessian_is_skipped_at_an_image_size_it_could_not_hold()
+    {
+        // Its peak grows with the pixels (2.8 GB measured at 1000 × 1000): far over 8 GiB at 2000 × 2000, where the images
+        // take some 200 MB and the hand pass runs.
+        var result = Bench("gauss", "--n", "2000", "--methods", "eager", "--repeats", "1");
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("skipping eager: its estimated peak at n = 2000", result.Output);
+        Assert.Contains("bench gauss hand n=2000", result.Output);
+        Assert.DoesNotContain("bench gauss eager", result.Output);
+    }
+
+    [Fact]
+    public void A_toy_ordering_whose_memory_grows_as_n_cubed_is_skipped_and_the_others_run()
+    {
+        var result = Bench("toy", "--n", "1500", "--methods", "rev-over-fwd", "--repeats", "1");
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("skipping rev-over-fwd", result.Output);
+        Assert.Contains("bench toy fwd-over-rev n=1500", result.Output);
+        Assert.DoesNotContain("bench toy rev-over-fwd", result.Output);
+    }
+
+    [Theory]
+    [InlineData("gauss", "100000", "between 2 and 46,340")] // n² overflows an int: used to crash with IndexOutOfRangeException
+    [InlineData("gauss", "1", "between 2 and 46,340")]
+    [InlineData("gauss", "40000", "the images alone would not fit")] // 1.6 billion pixels: refused before they are made
+    [InlineData("toy", "0", "at least 1")]
+    [InlineData("toy", "60000", "its reference, fwd-over-rev, would not fit")]
+    public void A_size_that_cannot_run_is_refused_with_the_reason(string suite, string n, string reason)
+    {
+        var result = Bench(suite, "--n", n, "--repeats", "1");
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains(reason, result.Output);
+        Assert.DoesNotContain("Unhandled exception", result.Output);
+    }
+
+    private static ChildProcess.Result Bench(params string[] arguments) =>
+        ChildProcess.Run(ChildProcess.Dotnet, ["exec", typeof(Kit.Cli).Assembly.Location, "bench", .. arguments], Repository.Root, TimeSpan.FromMinutes(5));
 
     [Fact]
     public void Every_method_reports_its_first_call_apart_from_its_warm_median()

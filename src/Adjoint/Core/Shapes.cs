@@ -5,11 +5,28 @@ internal static class Shapes
 {
     public static readonly int[] Scalar = [];
 
+    /// <summary>
+    /// The number of elements. A shape with more elements than one .NET array can hold is an error here, where its size
+    /// is computed: an int that wrapped around would make a tensor of the wrong size (or none) without a word.
+    /// </summary>
     public static int Size(ReadOnlySpan<int> shape)
     {
         int size = 1;
-        foreach (int d in shape) size *= d;
+        foreach (int d in shape)
+        {
+            long next = (long)size * d;
+            if (next > Array.MaxLength) return shape.Contains(0) ? 0 : throw TooLarge(shape);
+            size = (int)next;
+        }
         return size;
+    }
+
+    private static ShapeException TooLarge(ReadOnlySpan<int> shape)
+    {
+        double elements = 1;
+        foreach (int d in shape) elements *= d;
+        return new ShapeException($"Shape {Format(shape)} has {elements:N0} elements ({elements * sizeof(double) / (1L << 30):N0} GiB of float64), " +
+                                  $"more than one array can hold ({Array.MaxLength:N0} elements).");
     }
 
     /// <summary>Row-major strides in elements.</summary>

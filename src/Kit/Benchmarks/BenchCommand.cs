@@ -37,39 +37,51 @@ public static class BenchCommand
 
     private static readonly double[] Point = [0.1, -0.05, 0.9, 0.55, 0.1, 0.05];
 
+    /// <summary>
+    /// A benchmarked method, made from the suite's data so that it can also be made at a small size: there its peak
+    /// memory is measured before it runs at full size. <paramref name="Growth"/>: its memory grows as n^Growth beyond
+    /// the data (0: bounded). <paramref name="FixedN"/>: the size it always runs at, whatever n (then it is not probed).
+    /// </summary>
+    private sealed record Method<TData>(string Name, Func<TData, Func<object>> Make, int Repeats, int Growth = 0, int? FixedN = null);
+
     /// <summary>The 6×6 Hessian of the Gaussian/Cauchy likelihood by every method; <c>hand</c> is the reference.</summary>
     public static int Gauss(int n, ISet<string>? only, int repeats, bool gpu = false)
     {
-        AnsiConsole.MarkupLine($"[bold]gauss[/]: exact 6×6 Hessian of the Cauchy likelihood on a {n}×{n} image ({n * n:N0} pixels), {Machine}");
-        var data = GaussModel.Simulate(n);
-        var likelihood = new GaussLikelihood(data);
-        var p = Array(Point);
-        var jitHessian = Jit(Hessian(likelihood.Nll));
-        var jitValue = Jit(likelihood.Nll);
-        double JitValue(double[] x) => jitValue(Array(x)).Item;
-        double EagerValue(double[] x) => likelihood.Nll(Array(x)).Item;
+        AnsiConsole.MarkupLine($"[bold]gauss[/]: exact 6×6 Hessian of the Cauchy likelihood on a {n}×{n} image ({(long)n * n:N0} pixels), {Machine}");
+        if (n < 2 || n > GaussModel.MaxSide) return Refuse($"--n {n}: the image side must be between 2 and {GaussModel.MaxSide:N0} (n² pixels in one array).");
+        static GaussData DataAt(int size) { var model = GaussModel.Simulate(size); return new(model, new GaussLikelihood(model)); }
+        // The images themselves grow as n² (and every method holds them): refuse before making them where they cannot fit.
+        if (!FitsInMemory("the images", n, growth: 2, size => () => DataAt(size))) return Refuse("the images alone would not fit in memory; choose a smaller --n.");
+
         using var backend = gpu ? new GpuBackend() : null;
         if (backend is not null) AnsiConsole.MarkupLine($"  gpu: {Markup.Escape(backend.Description)}");
-        var gpuHessian = backend?.Jit(Hessian(likelihood.Nll));
-
-        var methods = new (string Name, int N, Func<object> Run, int Repeats)[]
+        var p = Array(Point);
+        var methods = new Method<GaussData>[]
         {
-            ("hand", n, () => HandHessian.Fused(data, Point).Hessian, repeats),
-            ("jit", n, () => jitHessian(p), repeats),
+            new("hand", data => () => HandHessian.Fused(data.Model, Point).Hessian, repeats),
+            new("jit", data => { var hessian = Jit(Hessian(data.Likelihood.Nll)); return () => hessian(p); }, repeats),
             // A new Jit every call: tracing, simplifying, compiling and one run each time, with the process already warm
             // (what a second jitted function costs; `jit`'s first call adds the process's one-time start-up).
-            ("jit-new", n, () => Jit(Hessian(likelihood.Nll))(p), Math.Max(3, repeats / 3)),
-            ("eager", n, () => Hessian(likelihood.Nll)(p), Math.Max(1, repeats / 5)),
-            ("fd-central", n, () => FiniteDifferences.Hessian(JitValue, Point), Math.Max(1, repeats / 5)),
-            ("fd-numdifftools", n, () => FiniteDifferences.NumdifftoolsHessian(JitValue, Point), 1),
-            ("fd-numdifftools-eager", n, () => FiniteDifferences.NumdifftoolsHessian(EagerValue, Point), 1),
+            new("jit-new", data => () => Jit(Hessian(data.Likelihood.Nll))(p), Math.Max(3, repeats / 3)),
+            // Eager AD keeps every intermediate of the image alive at once.
+            new("eager", data => () => Hessian(data.Likelihood.Nll)(p), Math.Max(1, repeats / 5), Growth: 2),
+            new("fd-central", data => { var value = JitValue(data); return () => FiniteDifferences.Hessian(value, Point); }, Math.Max(1, repeats / 5)),
+            new("fd-numdifftools", data => { var value = JitValue(data); return () => FiniteDifferences.NumdifftoolsHessian(value, Point); }, 1),
+            new("fd-numdifftools-eager", data => () => FiniteDifferences.NumdifftoolsHessian(x => data.Likelihood.Nll(Array(x)).Item, Point), 1, Growth: 2),
         };
-        if (gpuHessian is not null) methods = [.. methods, ("gpu", n, () => gpuHessian(p), repeats)];
+        if (backend is not null) methods = [.. methods, new("gpu", data => { var hessian = backend.Jit(Hessian(data.Likelihood.Nll)); return () => hessian(p); }, repeats)];
         var devices = backend is null ? null : new Dictionary<string, string> { ["gpu"] = backend.Device };
-        var chosen = methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "hand" || m.Name == "gpu");
-        // Eager AD keeps every intermediate of the image alive at once: estimate its memory at this size from a
-        // small image (it grows with the pixel count) and skip it where the machine could not hold it.
-        return Run("gauss", chosen.Where(m => m.Name != "eager" || FitsInMemory(n)).ToArray(), warmups: 1, devices);
+        var chosen = methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "hand" || m.Name == "gpu").ToArray();
+        return Run("gauss", n, chosen, DataAt, warmups: 1, devices);
+    }
+
+    /// <summary>The Gaussian suite's data: the simulated images and the likelihood over them.</summary>
+    private sealed record GaussData(GaussModel Model, GaussLikelihood Likelihood);
+
+    private static Func<double[], double> JitValue(GaussData data)
+    {
+        var value = Jit(data.Likelihood.Nll);
+        return x => value(Array(x)).Item;
     }
 
     /// <summary>The cores and the widest SIMD vectors the JIT uses here (the fused loop's width).</summary>
@@ -79,48 +91,68 @@ public static class BenchCommand
     /// <summary>The most memory a benchmarked method may need: what the issue allows, and never more than is free.</summary>
     private const double GiB = 1024.0 * 1024 * 1024, MemoryBudgetBytes = 8 * GiB;
 
-    /// <summary>Whether the eager Hessian at an n×n image fits in memory, judged from its measured peak at a small image.</summary>
-    internal static bool FitsInMemory(int n)
+    /// <summary>The size at which a method's memory is measured before it runs at a larger one.</summary>
+    internal const int ProbeSize = 200;
+
+    /// <summary>
+    /// The heap grows faster than the live data: on a larger heap the collector leaves more garbage between collections.
+    /// Measured for the eager Gaussian Hessian: 73 MB at n = 200, 12.8 GB at n = 2000, 1.75 times the n² scaling.
+    /// </summary>
+    private const double GarbageMargin = 2;
+
+    /// <summary>
+    /// Whether <paramref name="what"/>, whose memory grows as n^<paramref name="growth"/>, fits at size n: its peak is
+    /// measured in one run at <see cref="ProbeSize"/> (the heap's growth over what was live before), scaled by
+    /// (n / ProbeSize)^growth and by <see cref="GarbageMargin"/>. Where it would not fit, says so with the estimate.
+    /// Bounded things (growth 0) and sizes up to the probe's are not probed.
+    /// </summary>
+    internal static bool FitsInMemory(string what, int n, int growth, Func<int, Func<object>> runAt)
     {
-        const int probe = 200;
-        if (n <= probe) return true;
-        var small = new GaussLikelihood(GaussModel.Simulate(probe));
-        var p = Array(Point);
-        double probePeak = Measurement.Time("gauss", "eager-probe", probe, () => Hessian(small.Nll)(p), repeats: 1, warmups: 0).PeakMegabytes;
-        double estimated = probePeak * 1024 * 1024 * ((double)n * n / (probe * probe));
+        if (growth == 0 || n <= ProbeSize) return true;
+        var run = runAt(ProbeSize);
+        var probe = Measurement.Time("probe", what, ProbeSize, () => run(), repeats: 1, warmups: 0);
+        double probeBytes = Math.Max(0, probe.PeakMegabytes - probe.BaselineMegabytes) * 1024 * 1024;
+        double estimated = GarbageMargin * probeBytes * Math.Pow((double)n / ProbeSize, growth);
         double free = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes - GC.GetTotalMemory(false);
         double budget = Math.Min(MemoryBudgetBytes, 0.8 * free);
         if (estimated <= budget) return true;
-        AnsiConsole.MarkupLine($"[yellow]skipping eager: its estimated peak at {n}×{n} is {estimated / GiB:F1} GiB " +
-                               $"({probePeak:F0} MB measured at {probe}×{probe}, scaled by the pixel count), over the {budget / GiB:F1} GiB allowed " +
-                               $"(8 GiB, or 80% of what is free). Jit runs the same Hessian block by block in bounded memory.[/]");
+        AnsiConsole.MarkupLine($"[yellow]skipping {Markup.Escape(what)}: its estimated peak at n = {n} is {estimated / GiB:F1} GiB " +
+                               $"({probeBytes / (1024 * 1024):F0} MB measured at n = {ProbeSize}, scaled by (n / {ProbeSize})^{growth} and doubled for garbage), over the " +
+                               $"{budget / GiB:F1} GiB allowed (8 GiB, or 80% of what is free).[/]");
         return false;
+    }
+
+    private static int Refuse(string why)
+    {
+        AnsiConsole.MarkupLine($"[red]bench: {Markup.Escape(why)}[/]");
+        return 2;
     }
 
     /// <summary>The toy Hessian by the four orderings and the gradient by JacRev vs JacFwd; fwd-over-rev is the reference.</summary>
     public static int Toy(int n, ISet<string>? only, int repeats)
     {
         AnsiConsole.MarkupLine($"[bold]toy[/]: f(x) = Σ(x² − x³ − x), Hessian at n = {n}, gradient at n = 1000, {Machine}");
+        if (n < 1) return Refuse($"--n {n}: the dimension must be at least 1.");
         static Tensor F(Tensor x) => Sum(Pow(x, 2) - Pow(x, 3) - x);
-        var x = Uniform([n], seed: 1);
         var x1000 = Uniform([1000], seed: 1);
-        var jitted = Jit(JacFwd(JacRev(F)));
         // The lecture function: eager overhead per transformation call on scalars.
         static Tensor Lecture(Tensor x1, Tensor x2) { var a = x1 / x2; var d = a - Exp(x2); return d * (Sin(a) + d); }
         var lectureGrad = Grad(Lecture, argnums: (0, 1));
-        var methods = new (string Name, int N, Func<object> Run, int Repeats)[]
+        // Growth: the Hessian is n×n; the orderings with forward mode inside batch n tangents through n×n Jacobians (n³).
+        var methods = new Method<Tensor>[]
         {
-            ("fwd-over-rev", n, () => JacFwd(JacRev(F))(x), repeats * 10),
-            ("rev-over-rev", n, () => JacRev(JacRev(F))(x), repeats * 10),
-            ("rev-over-fwd", n, () => JacRev(JacFwd(F))(x), repeats),
-            ("fwd-over-fwd", n, () => JacFwd(JacFwd(F))(x), repeats),
-            ("hessian", n, () => Hessian(F)(x), repeats * 10),
-            ("jit-fwd-over-rev", n, () => jitted(x), repeats * 10),
-            ("grad-lecture", 2, () => lectureGrad(1.0, 1.0), repeats * 100),
-            ("grad-jacrev", 1000, () => JacRev(F)(x1000), repeats * 10),
-            ("grad-jacfwd", 1000, () => JacFwd(F)(x1000), Math.Max(3, repeats / 2)),
+            new("fwd-over-rev", x => () => JacFwd(JacRev(F))(x), repeats * 10, Growth: 2),
+            new("rev-over-rev", x => () => JacRev(JacRev(F))(x), repeats * 10, Growth: 2),
+            new("rev-over-fwd", x => () => JacRev(JacFwd(F))(x), repeats, Growth: 3),
+            new("fwd-over-fwd", x => () => JacFwd(JacFwd(F))(x), repeats, Growth: 3),
+            new("hessian", x => () => Hessian(F)(x), repeats * 10, Growth: 2),
+            new("jit-fwd-over-rev", x => { var jitted = Jit(JacFwd(JacRev(F))); return () => jitted(x); }, repeats * 10, Growth: 2),
+            new("grad-lecture", _ => () => lectureGrad(1.0, 1.0), repeats * 100, FixedN: 2),
+            new("grad-jacrev", _ => () => JacRev(F)(x1000), repeats * 10, FixedN: 1000),
+            new("grad-jacfwd", _ => () => JacFwd(F)(x1000), Math.Max(3, repeats / 2), FixedN: 1000),
         };
-        return Run("toy", methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "fwd-over-rev").ToArray(), warmups: 3);
+        return Run("toy", n, methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "fwd-over-rev").ToArray(),
+            size => Uniform([size], seed: 1), warmups: 3);
     }
 
     /// <summary>
@@ -143,10 +175,18 @@ public static class BenchCommand
         return result;
     }
 
-    /// <summary>Checks every method against the reference (the first), then times them all.</summary>
-    private static int Run(string suite, (string Name, int N, Func<object> Run, int Repeats)[] methods, int warmups,
+    /// <summary>
+    /// Skips the methods that would not fit in memory at size n (the suite stops if its reference would not), makes the
+    /// others from the data at size n, checks each against the reference (the first), then times them all.
+    /// </summary>
+    private static int Run<TData>(string suite, int n, Method<TData>[] all, Func<int, TData> dataAt, int warmups,
         IReadOnlyDictionary<string, string>? devices = null)
     {
+        bool Fits(Method<TData> m) => m.FixedN is not null || FitsInMemory(m.Name, n, m.Growth, size => m.Make(dataAt(size)));
+        if (!Fits(all[0])) return Refuse($"its reference, {all[0].Name}, would not fit in memory at n = {n}; choose a smaller --n.");
+        var fitting = all.Take(1).Concat(all.Skip(1).Where(Fits)).ToArray();
+        var data = dataAt(n);
+        var methods = fitting.Select(m => (m.Name, N: m.FixedN ?? n, Run: m.Make(data), m.Repeats)).ToArray();
         // Each method's first call is timed on its own: for jit it includes tracing, simplifying and compiling.
         var firstCall = new Dictionary<string, double>();
         double[,] TimedFirstCall(string name, Func<object> run)
@@ -169,11 +209,11 @@ public static class BenchCommand
 
         var table = new Table().AddColumns("method", "n", "first call ms", "median ms", "min ms", "max ms", "runs", "ratio", "peak MB");
         var measurements = new List<Measurement>();
-        foreach (var (name, n, run, repeats) in methods)
+        foreach (var (name, size, run, repeats) in methods)
         {
             object? last = null;
             bool slow = name.StartsWith("fd-numdifftools");
-            var m = Measurement.Time(suite, name, n, () => last = run(), repeats, slow ? 0 : warmups);
+            var m = Measurement.Time(suite, name, size, () => last = run(), repeats, slow ? 0 : warmups);
             if (slow && RelativeError(AsMatrix(last!), reference) is var error && error > 1e-3)
                 AnsiConsole.MarkupLine($"[yellow]{name}: max relative difference {error:G3} (finite differences)[/]");
             measurements.Add(m);

@@ -6,6 +6,9 @@ namespace Kit.Benchmarks;
 /// <summary>One timed method: per-run times in milliseconds and the peak memory seen while it ran.</summary>
 public sealed record Measurement(string Suite, string Method, int N, IReadOnlyList<double> Milliseconds, double PeakMegabytes)
 {
+    /// <summary>The heap's size when the timed runs started (what was live before): the method's own share is the peak less this.</summary>
+    public double BaselineMegabytes { get; init; }
+
     public double Median => Percentile(0.5);
     public double Min => Milliseconds.Min();
     public double Max => Milliseconds.Max();
@@ -49,15 +52,18 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        using var sampler = new MemorySampler();
         var times = new List<double>();
-        for (int i = 0; i < repeats; i++)
+        var sampler = new MemorySampler();
+        using (sampler)
         {
-            var watch = Stopwatch.StartNew();
-            action();
-            times.Add(watch.Elapsed.TotalMilliseconds);
+            for (int i = 0; i < repeats; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                action();
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
         }
-        return new Measurement(suite, method, n, times, sampler.PeakMegabytes);
+        return new Measurement(suite, method, n, times, sampler.PeakMegabytes) { BaselineMegabytes = sampler.StartMegabytes };
     }
 
     private static readonly TimeSpan JitQuiet = TimeSpan.FromSeconds(1), MaximumWarmUp = TimeSpan.FromSeconds(15);
@@ -70,6 +76,7 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
 
         public MemorySampler()
         {
+            start = GC.GetTotalMemory(false);
             thread = new Thread(() =>
             {
                 while (!stop)
@@ -81,12 +88,17 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
             thread.Start();
         }
 
-        public double PeakMegabytes => peak / (1024.0 * 1024.0);
+        private readonly long start;
+
+        public double StartMegabytes => start / (1024.0 * 1024.0);
+        public double PeakMegabytes => Math.Max(peak, start) / (1024.0 * 1024.0);
 
         public void Dispose()
         {
             stop = true;
             thread.Join();
+            // A run shorter than the sampling interval: what it left on the heap (garbage not yet collected) still counts.
+            peak = Math.Max(peak, GC.GetTotalMemory(false));
         }
     }
 }
