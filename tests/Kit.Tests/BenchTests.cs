@@ -57,6 +57,26 @@ public sealed class BenchTests
         Assert.DoesNotContain("Unhandled exception", result.Output);
     }
 
+    [Fact]
+    public void An_unknown_method_is_named_with_the_suites_methods_instead_of_being_ignored()
+    {
+        var result = Bench("toy", "--n", "20", "--methods", "hessian", "jit-fwd-over-reverse", "--repeats", "1");
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains("no method jit-fwd-over-reverse in toy; its methods: fwd-over-rev,", result.Output);
+        Assert.DoesNotContain("bench toy", result.Output); // nothing ran
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public void Fewer_than_one_timed_run_is_refused_by_the_parser(string repeats)
+    {
+        var result = Bench("toy", "--n", "20", "--repeats", repeats);
+        Assert.True(result.ExitCode == 1, result.Output);
+        Assert.Contains("--repeats must be at least 1.", result.Output);
+        Assert.DoesNotContain("Unhandled exception", result.Output);
+    }
+
     private static ChildProcess.Result Bench(params string[] arguments) =>
         ChildProcess.Run(ChildProcess.Dotnet, ["exec", typeof(Kit.Cli).Assembly.Location, "bench", .. arguments], Repository.Root, TimeSpan.FromMinutes(5));
 

@@ -22,6 +22,7 @@ public static class BenchCommand
         var n = new Option<int?>("--n") { Description = "Problem size: image side for gauss (default 3000), dimension for toy (default 200)." };
         var methods = new Option<string[]>("--methods") { Description = "Only these methods (default: all of the suite).", AllowMultipleArgumentsPerToken = true };
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per method (after warm-up).", DefaultValueFactory = _ => 10 };
+        repeats.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--repeats must be at least 1."); });
         var device = new Option<string>("--device") { Description = "gpu: also time the Hessian on an ILGPU accelerator (gauss; CUDA if present, else ILGPU's CPU accelerator).", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "gpu");
         var command = new Command("bench", "Benchmark AD against finite differences and the hand-written limit.") { suite, n, methods, repeats, device };
@@ -71,8 +72,7 @@ public static class BenchCommand
         };
         if (backend is not null) methods = [.. methods, new("gpu", data => { var hessian = backend.Jit(Hessian(data.Likelihood.Nll)); return () => hessian(p); }, repeats)];
         var devices = backend is null ? null : new Dictionary<string, string> { ["gpu"] = backend.Device };
-        var chosen = methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "hand" || m.Name == "gpu").ToArray();
-        return Run("gauss", n, chosen, DataAt, warmups: 1, devices);
+        return Run("gauss", n, methods, only is null || backend is null ? only : only.Append("gpu").ToHashSet(), DataAt, warmups: 1, devices);
     }
 
     /// <summary>The Gaussian suite's data: the simulated images and the likelihood over them.</summary>
@@ -151,8 +151,7 @@ public static class BenchCommand
             new("grad-jacrev", _ => () => JacRev(F)(x1000), repeats * 10, FixedN: 1000),
             new("grad-jacfwd", _ => () => JacFwd(F)(x1000), Math.Max(3, repeats / 2), FixedN: 1000),
         };
-        return Run("toy", n, methods.Where(m => only is null || only.Contains(m.Name) || m.Name == "fwd-over-rev").ToArray(),
-            size => Uniform([size], seed: 1), warmups: 3);
+        return Run("toy", n, methods, only, size => Uniform([size], seed: 1), warmups: 3);
     }
 
     /// <summary>
@@ -176,12 +175,17 @@ public static class BenchCommand
     }
 
     /// <summary>
-    /// Skips the methods that would not fit in memory at size n (the suite stops if its reference would not), makes the
-    /// others from the data at size n, checks each against the reference (the first), then times them all.
+    /// Takes the reference (the first method) and those in <paramref name="only"/> (all where null), skips those that
+    /// would not fit in memory at size n (the suite stops if its reference would not), makes the others from the data at
+    /// size n, checks each against the reference, then times them all.
     /// </summary>
-    private static int Run<TData>(string suite, int n, Method<TData>[] all, Func<int, TData> dataAt, int warmups,
+    private static int Run<TData>(string suite, int n, Method<TData>[] suiteMethods, ISet<string>? only, Func<int, TData> dataAt, int warmups,
         IReadOnlyDictionary<string, string>? devices = null)
     {
+        var unknown = only?.Except(suiteMethods.Select(m => m.Name)).ToArray() ?? [];
+        if (unknown.Length > 0)
+            return Refuse($"no method {string.Join(", ", unknown)} in {suite}; its methods: {string.Join(", ", suiteMethods.Select(m => m.Name))}.");
+        var all = suiteMethods.Where((m, i) => i == 0 || only is null || only.Contains(m.Name)).ToArray();
         bool Fits(Method<TData> m) => m.FixedN is not null || FitsInMemory(m.Name, n, m.Growth, size => m.Make(dataAt(size)));
         if (!Fits(all[0])) return Refuse($"its reference, {all[0].Name}, would not fit in memory at n = {n}; choose a smaller --n.");
         var fitting = all.Take(1).Concat(all.Skip(1).Where(Fits)).ToArray();
