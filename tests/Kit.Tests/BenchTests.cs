@@ -77,6 +77,19 @@ public sealed class BenchTests
         Assert.DoesNotContain("Unhandled exception", result.Output);
     }
 
+    [Fact]
+    public void The_device_run_is_compared_with_the_CPU_jit_in_time_and_result()
+    {
+        // Without CUDA the backend runs on ILGPU's CPU accelerator: the same program, the same comparison.
+        var result = Bench("gauss", "--n", "40", "--device", "gpu", "--methods", "hand", "--repeats", "1");
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Matches(@"kernels compiled in \d+ ms", result.Output);
+        Assert.Contains("bench gauss jit n=40", result.Output); // timed although only hand was asked for
+        var line = Regex.Match(result.Output, @"gpu on (.+): first call .* ([0-9.]+) ms, median ([0-9.]+) ms, ([0-9.]+) × the CPU jit's .*; max relative difference from jit (\S+)");
+        Assert.True(line.Success, result.Output);
+        Assert.True(double.Parse(line.Groups[5].Value, CultureInfo.InvariantCulture) <= 1e-10, line.Value);
+    }
+
     private static ChildProcess.Result Bench(params string[] arguments) =>
         ChildProcess.Run(ChildProcess.Dotnet, ["exec", typeof(Kit.Cli).Assembly.Location, "bench", .. arguments], Repository.Root, TimeSpan.FromMinutes(5));
 

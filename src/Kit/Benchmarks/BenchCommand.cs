@@ -54,8 +54,9 @@ public static class BenchCommand
         // The images themselves grow as n² (and every method holds them): refuse before making them where they cannot fit.
         if (!FitsInMemory("the images", n, growth: 2, size => () => DataAt(size))) return Refuse("the images alone would not fit in memory; choose a smaller --n.");
 
-        using var backend = gpu ? new GpuBackend() : null;
-        if (backend is not null) AnsiConsole.MarkupLine($"  gpu: {Markup.Escape(backend.Description)}");
+        var starting = Stopwatch.StartNew();
+        using var backend = gpu ? new GpuBackend() : null; // compiles the device's interpreter kernels
+        if (backend is not null) AnsiConsole.MarkupLine($"  gpu: {Markup.Escape(backend.Description)}; kernels compiled in {starting.Elapsed.TotalMilliseconds:F0} ms");
         var p = Array(Point);
         var methods = new Method<GaussData>[]
         {
@@ -72,7 +73,8 @@ public static class BenchCommand
         };
         if (backend is not null) methods = [.. methods, new("gpu", data => { var hessian = backend.Jit(Hessian(data.Likelihood.Nll)); return () => hessian(p); }, repeats)];
         var devices = backend is null ? null : new Dictionary<string, string> { ["gpu"] = backend.Device };
-        return Run("gauss", n, methods, only is null || backend is null ? only : only.Append("gpu").ToHashSet(), DataAt, warmups: 1, devices);
+        // The device runs the CPU Jit's program: both are always timed, to be compared.
+        return Run("gauss", n, methods, only is null || backend is null ? only : only.Append("gpu").Append("jit").ToHashSet(), DataAt, warmups: 1, devices);
     }
 
     /// <summary>The Gaussian suite's data: the simulated images and the likelihood over them.</summary>
@@ -201,10 +203,11 @@ public static class BenchCommand
             return AsMatrix(result);
         }
         var reference = TimedFirstCall(methods[0].Name, methods[0].Run);
+        var results = new Dictionary<string, double[,]> { [methods[0].Name] = reference };
         foreach (var (name, _, run, _) in methods.Skip(1))
         {
             if (name.StartsWith("fd-numdifftools")) continue; // checked below, after its single timed run (its first call)
-            var result = TimedFirstCall(name, run);
+            var result = results[name] = TimedFirstCall(name, run);
             if (name.StartsWith("grad-")) continue; // a gradient, not the Hessian
             var error = RelativeError(result, reference);
             AnsiConsole.MarkupLine($"  check {name}: max relative difference from {methods[0].Name} = {error:G3}");
@@ -228,6 +231,16 @@ public static class BenchCommand
         foreach (var m in measurements)
             table.AddRow(m.Method, $"{m.N}", $"{firstCall[m.Method]:F1}", $"{m.Median:F3}", $"{m.Min:F3}", $"{m.Max:F3}", $"{m.Milliseconds.Count}", $"{m.Median / measurements[0].Median:F2}", $"{m.PeakMegabytes:F0}");
         AnsiConsole.Write(table);
+        // A device method runs the CPU Jit's program on other hardware: its time and its result against the Jit's.
+        var jit = measurements.Find(m => m.Method == "jit");
+        foreach (var (name, device) in devices ?? new Dictionary<string, string>())
+        {
+            if (jit is null || measurements.Find(m => m.Method == name) is not { } onDevice) continue;
+            double difference = RelativeError(results[name], results["jit"]);
+            AnsiConsole.MarkupLine($"{name} on {Markup.Escape(device)}: first call (trace, plan, upload, run) {firstCall[name]:F1} ms, median {onDevice.Median:F3} ms, " +
+                                   $"{onDevice.Median / jit.Median:F2} × the CPU jit's {jit.Median:F3} ms; max relative difference from jit {difference:G3}");
+            if (difference > 1e-10) { AnsiConsole.MarkupLine($"[red]{name} disagrees with jit beyond 1e-10[/]"); return 1; }
+        }
         return 0;
     }
 
