@@ -86,20 +86,38 @@ public static partial class Ad
     internal static Func<Tensor[], Tensor[]> Compile(Graph graph) =>
         BlockedProgram.TryCreate(graph) is { } blocked ? blocked.Run : new EquationProgram(graph).Run;
 
-    /// <summary>A jitted function: one program per input shape signature, made by <paramref name="compile"/> from the simplified graph.</summary>
+    /// <summary>
+    /// The most programs one jitted function keeps: a program holds its working buffers (tens of MB for an image), and
+    /// a loop over many sizes (a scaling chart) would otherwise keep one per size for the life of the process.
+    /// </summary>
+    internal const int MaxProgramsPerFunction = 32;
+
+    /// <summary>
+    /// A jitted function: one program per input shape signature, made by <paramref name="compile"/> from the simplified
+    /// graph; beyond <see cref="MaxProgramsPerFunction"/> signatures the least recently called program is dropped
+    /// (and compiled again if its shapes come back).
+    /// </summary>
     private sealed class Compiled(Func<Tensor[], Tensor[]> f, Func<Graph, Func<Tensor[], Tensor[]>> compile)
     {
-        private readonly Dictionary<string, Func<Tensor[], Tensor[]>> cache = [];
+        private readonly Dictionary<string, (Func<Tensor[], Tensor[]> Program, long LastCall)> cache = [];
+        private long calls;
 
         public Tensor[] Call(Tensor[] args)
         {
             // Inside another transformation the arguments are tracers: trace straight through f.
             if (args.Any(a => a is Tracer)) return f(args);
             var signature = string.Join(";", args.Select(a => Shapes.Format(a.shape)));
-            Func<Tensor[], Tensor[]>? program;
+            Func<Tensor[], Tensor[]> program;
             lock (cache)
-                if (!cache.TryGetValue(signature, out program))
-                    cache[signature] = program = compile(Capture(f, args).Simplify());
+            {
+                if (cache.TryGetValue(signature, out var entry)) program = entry.Program;
+                else
+                {
+                    if (cache.Count == MaxProgramsPerFunction) cache.Remove(cache.MinBy(e => e.Value.LastCall).Key);
+                    program = compile(Capture(f, args).Simplify());
+                }
+                cache[signature] = (program, ++calls);
+            }
             return program(args);
         }
     }

@@ -10,6 +10,22 @@ public class JitTests
 
     public static TheoryData<string> Functions => ["toy", "lecture", "rosenbrock", "gauss"];
 
+    [Fact]
+    public void A_jitted_function_keeps_a_bounded_number_of_programs_dropping_the_least_recently_called()
+    {
+        int compiles = 0, max = Ad.MaxProgramsPerFunction;
+        var f = Jit((Tensor x) => Sum(Sin(x)), graph => { compiles++; return Ad.Compile(graph); });
+        for (int n = 1; n <= max + 8; n++) Assert.Equal(Sum(Sin(Arange(n))).Item, f(Arange(n)).Item, 12);
+        Assert.Equal(max + 8, compiles); // one program per shape; the first eight are dropped
+        f(Arange(max + 8));
+        f(Arange(10));
+        Assert.Equal(max + 8, compiles); // still kept
+        Assert.Equal(Sum(Sin(Arange(1))).Item, f(Arange(1)).Item, 12);
+        Assert.Equal(max + 9, compiles); // dropped, compiled again (and n = 9, now the least recently called, dropped)
+        f(Arange(9));
+        Assert.Equal(max + 10, compiles);
+    }
+
     private static (Func<Tensor, Tensor> F, Tensor X) Case(string name) => name switch
     {
         "toy" => (Models.Toy, Uniform([50], seed: 1)),
