@@ -129,6 +129,13 @@ internal static class Interpreter
 
         for (int k = 0; k < count; k++)
         {
+            if (op == OpCode.Zero)
+            {
+                // No operand: its fields are unset, and reading its map would run past the maps.
+                long z = ScratchRow(layout, output + k, t);
+                for (int i = 0; i < length; i++) memory[z + i] = 0.0;
+                continue;
+            }
             long a = Row(program, layout, at + FA, Element(program, maps, at + FA, k), t, first, out int sa);
             switch (op)
             {
@@ -142,12 +149,6 @@ internal static class Interpreter
                     long c = arity > 2 ? Row(program, layout, at + FC, Element(program, maps, at + FC, k), t, first, out sc) : o;
                     for (int i = 0; i < length; i++)
                         memory[o + i] = LaneMath.Apply(function, memory[a + i * sa], memory[b + i * sb], memory[c + i * sc]);
-                    break;
-                }
-                case OpCode.Zero:
-                {
-                    long o = ScratchRow(layout, output + k, t);
-                    for (int i = 0; i < length; i++) memory[o + i] = 0.0;
                     break;
                 }
                 case OpCode.Accumulate:

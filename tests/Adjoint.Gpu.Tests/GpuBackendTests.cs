@@ -185,6 +185,17 @@ public sealed class GpuBackendTests(CpuBackendFixture fixture) : IClassFixture<C
         var e = Assert.Throws<NotSupportedException>(() => gpu.Jit(x => Sum(MatMul(x, x)))(a));
         Assert.Contains("dot_general", e.Message);
     }
+
+    [Fact]
+    public void PaddingOneElementIntoManyReadsNoOperandItDoesNotHave()
+    {
+        // The gradient of one element of a reshaped input pads 1 element into 6: the zeroing instruction has no operand,
+        // and the interpreter used to read operand maps for it anyway, past the end of the maps (ILGPU's CPU accelerator
+        // stopped the process; CUDA would read out of bounds). Found by the differential test, seed 11, program 134.
+        static Tensor F(Tensor x) => 2 * Log(1 + x.Reshape(6)[4]);
+        var x = Array(new double[,] { { 0.5, 0.15, -0.44 }, { 1.39, 0.28, 0.45 } });
+        Close(Jit(Grad(F))(x), gpu.Jit(Grad(F))(x));
+    }
 }
 
 /// <summary>Device choice, lifetimes and errors.</summary>
