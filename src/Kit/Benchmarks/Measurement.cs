@@ -54,7 +54,7 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
         GC.Collect();
         var times = new List<double>();
         var sampler = new MemorySampler();
-        using (sampler)
+        using (sampler) // disposed before its peak is read: disposing takes the last sample
         {
             for (int i = 0; i < repeats; i++)
             {
@@ -72,6 +72,7 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
     {
         private readonly Thread thread;
         private volatile bool stop;
+        private readonly long start;
         private long peak;
 
         public MemorySampler()
@@ -87,8 +88,6 @@ public sealed record Measurement(string Suite, string Method, int N, IReadOnlyLi
             }) { IsBackground = true };
             thread.Start();
         }
-
-        private readonly long start;
 
         public double StartMegabytes => start / (1024.0 * 1024.0);
         public double PeakMegabytes => Math.Max(peak, start) / (1024.0 * 1024.0);
