@@ -51,8 +51,6 @@ public static class BenchCommand
         AnsiConsole.MarkupLine($"[bold]gauss[/]: exact 6×6 Hessian of the Cauchy likelihood on a {n}×{n} image ({(long)n * n:N0} pixels), {Machine}");
         if (n < 2 || n > GaussModel.MaxSide) return Refuse($"--n {n}: the image side must be between 2 and {GaussModel.MaxSide:N0} (n² pixels in one array).");
         static GaussData DataAt(int size) { var model = GaussModel.Simulate(size); return new(model, new GaussLikelihood(model)); }
-        // The images themselves grow as n² (and every method holds them): refuse before making them where they cannot fit.
-        if (!FitsInMemory("the images", n, growth: 2, size => () => DataAt(size))) return Refuse("the images alone would not fit in memory; choose a smaller --n.");
 
         var starting = Stopwatch.StartNew();
         using var backend = gpu ? new GpuBackend() : null; // compiles the device's interpreter kernels
@@ -74,7 +72,8 @@ public static class BenchCommand
         if (backend is not null) methods = [.. methods, new("gpu", data => { var hessian = backend.Jit(Hessian(data.Likelihood.Nll)); return () => hessian(p); }, repeats)];
         var devices = backend is null ? null : new Dictionary<string, string> { ["gpu"] = backend.Device };
         // The device runs the CPU Jit's program: both are always timed, to be compared.
-        return Run("gauss", n, methods, only is null || backend is null ? only : only.Append("gpu").Append("jit").ToHashSet(), DataAt, warmups: 1, devices);
+        return Run("gauss", n, methods, only is null || backend is null ? only : only.Append("gpu").Append("jit").ToHashSet(),
+            ("the images", Growth: 2, DataAt), warmups: 1, devices);
     }
 
     /// <summary>The Gaussian suite's data: the simulated images and the likelihood over them.</summary>
@@ -153,7 +152,7 @@ public static class BenchCommand
             new("grad-jacrev", _ => () => JacRev(F)(x1000), repeats * 10, FixedN: 1000),
             new("grad-jacfwd", _ => () => JacFwd(F)(x1000), Math.Max(3, repeats / 2), FixedN: 1000),
         };
-        return Run("toy", n, methods, only, size => Uniform([size], seed: 1), warmups: 3);
+        return Run("toy", n, methods, only, ("the input", Growth: 1, size => Uniform([size], seed: 1)), warmups: 3);
     }
 
     /// <summary>
@@ -178,21 +177,25 @@ public static class BenchCommand
 
     /// <summary>
     /// Takes the reference (the first method) and those in <paramref name="only"/> (all where null), skips those that
-    /// would not fit in memory at size n (the suite stops if its reference would not), makes the others from the data at
-    /// size n, checks each against the reference, then times them all.
+    /// would not fit in memory at size n (the suite stops if its data or its reference would not: the data, which every
+    /// method holds, grows as n^Growth), makes the others from the data at size n, checks each against the reference,
+    /// then times them all.
     /// </summary>
-    private static int Run<TData>(string suite, int n, Method<TData>[] suiteMethods, ISet<string>? only, Func<int, TData> dataAt, int warmups,
-        IReadOnlyDictionary<string, string>? devices = null)
+    private static int Run<TData>(string suite, int n, Method<TData>[] suiteMethods, ISet<string>? only,
+        (string Name, int Growth, Func<int, TData> At) data, int warmups, IReadOnlyDictionary<string, string>? devices = null)
     {
         var unknown = only?.Except(suiteMethods.Select(m => m.Name)).ToArray() ?? [];
         if (unknown.Length > 0)
             return Refuse($"no method {string.Join(", ", unknown)} in {suite}; its methods: {string.Join(", ", suiteMethods.Select(m => m.Name))}.");
+        var dataAt = data.At;
+        if (!FitsInMemory(data.Name, n, data.Growth, size => () => dataAt(size)!))
+            return Refuse($"{data.Name} alone would not fit in memory; choose a smaller --n.");
         var all = suiteMethods.Where((m, i) => i == 0 || only is null || only.Contains(m.Name)).ToArray();
         bool Fits(Method<TData> m) => m.FixedN is not null || FitsInMemory(m.Name, n, m.Growth, size => m.Make(dataAt(size)));
         if (!Fits(all[0])) return Refuse($"its reference, {all[0].Name}, would not fit in memory at n = {n}; choose a smaller --n.");
         var fitting = all.Take(1).Concat(all.Skip(1).Where(Fits)).ToArray();
-        var data = dataAt(n);
-        var methods = fitting.Select(m => (m.Name, N: m.FixedN ?? n, Run: m.Make(data), m.Repeats)).ToArray();
+        var atN = dataAt(n);
+        var methods = fitting.Select(m => (m.Name, N: m.FixedN ?? n, Run: m.Make(atN), m.Repeats)).ToArray();
         // Each method's first call is timed on its own: for jit it includes tracing, simplifying and compiling.
         var firstCall = new Dictionary<string, double>();
         double[,] TimedFirstCall(string name, Func<object> run)
